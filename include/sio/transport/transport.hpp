@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -113,8 +114,9 @@ class Handler {
   virtual void on_ws_open(std::shared_ptr<WsConnection> connection) = 0;
   /// A complete WebSocket message arrived.
   virtual void on_ws_message(WsConnection& connection, std::string_view data, bool binary) = 0;
-  /// The WebSocket is closed (by either side, or by a failure). No call for it follows.
-  virtual void on_ws_close(WsConnection& connection) = 0;
+  /// The WebSocket is closed: `ec` is empty after a closing handshake (either side) and holds the
+  /// failure otherwise (write error, reset, message too big). No call for it follows.
+  virtual void on_ws_close(WsConnection& connection, std::error_code ec) = 0;
 };
 
 /// Limits that the transport enforces before handing data to a mounted handler.

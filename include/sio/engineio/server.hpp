@@ -1,0 +1,165 @@
+#pragma once
+/// \file
+/// The Engine.IO v4 server: handshakes, sessions, heartbeats, long-polling and the upgrade to WebSocket.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "sio/detail/random.hpp"
+#include "sio/detail/timer_queue.hpp"
+#include "sio/engineio/frame.hpp"
+#include "sio/engineio/packet.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/transport/transport.hpp"
+
+namespace sio::engineio {
+
+namespace detail {
+class ServerSession;
+}
+
+/// Settings of an engineio::Server; the defaults are Node's.
+struct ServerOptions {
+  /// Time between the server's pings (announced as `pingInterval`).
+  std::chrono::milliseconds ping_interval{25000};
+  /// How long the server waits for a pong before closing the session (announced as `pingTimeout`).
+  std::chrono::milliseconds ping_timeout{20000};
+  /// How long a WebSocket may take to complete the upgrade of a polling session.
+  std::chrono::milliseconds upgrade_timeout{10000};
+  /// Largest polling body or WebSocket message accepted, in bytes (Node's `maxHttpBufferSize`;
+  /// announced as `maxPayload`).
+  std::size_t max_payload = 1'000'000;
+  /// HTTP long-polling is allowed.
+  bool polling = true;
+  /// WebSocket is allowed.
+  bool websocket = true;
+  /// Polling sessions may upgrade to WebSocket (announced in `upgrades`).
+  bool allow_upgrades = true;
+  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
+  std::vector<std::string> cors_origins;
+  /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
+  bool cors_credentials = false;
+  /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
+  std::function<bool(const transport::HttpRequest&)> allow_request;
+};
+
+/// An Engine.IO v4 server mounted on a transport at a path such as "/engine.io/".
+///
+/// It answers handshakes, keeps sessions alive with heartbeats, carries messages over HTTP
+/// long-polling and WebSocket, upgrades polling sessions, and tells a SessionHandler about each
+/// session's open, messages and close. All deadlines share the server's timers() queue.
+/// Everything runs on the transport's I/O thread.
+///
+/// \code
+/// sio::transport::memory transport(ioc);
+/// MyHandler handler;                       // a SessionHandler
+/// sio::engineio::Server server(transport, "/engine.io/", {}, handler);
+/// \endcode
+///
+/// Lifetimes: the transport and the handler must outlive the server, and the server must not be
+/// destroyed from inside one of its own calls to the handler. A session is destroyed after
+/// SessionHandler::on_close returns, once the current call into the server has unwound (in a task
+/// posted to the transport), so a handler may close or send on any session from any callback.
+class Server final : public transport::Handler {
+ public:
+  /// Mounts the server on `transport` at `path` (a trailing '/' is added if missing), with
+  /// MountOptions::max_payload equal to `options.max_payload`. Throws std::invalid_argument for
+  /// options that cannot work (no transport allowed, non-positive heartbeat, path not starting with '/').
+  template <class Transport>
+  Server(Transport& transport, std::string path, ServerOptions options, SessionHandler& handler);
+  /// Closes every session (as close() does) and unmounts.
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Closes every session with CloseReason::server_shutting_down (the handler is told) and refuses
+  /// new sessions from now on (400 `{"code":3,"message":"Bad request"}`).
+  void close();
+  /// The deadline queue shared by every session (and by the layers above).
+  sio::detail::TimerQueue& timers() noexcept { return timers_; }
+  /// The transport's current time.
+  transport::TimePoint now() const { return timers_.now(); }
+  /// The open session with id `sid`, or null.
+  Session* find(std::string_view sid) noexcept;
+  /// Number of open sessions.
+  std::size_t session_count() const noexcept { return sessions_.size(); }
+  /// The options given at construction.
+  const ServerOptions& options() const noexcept { return options_; }
+  /// The mounted path, e.g. "/engine.io/".
+  const std::string& path() const noexcept { return path_; }
+  /// Sees every HTTP request on the path before the server does; returning true means the
+  /// interceptor answered it (used to serve `/socket.io/socket.io.js`).
+  void set_request_interceptor(std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> fn) {
+    interceptor_ = std::move(fn);
+  }
+
+  /// transport::Handler: a polling request, a handshake, or a CORS preflight.
+  void on_http(std::shared_ptr<transport::HttpExchange> exchange) override;
+  /// transport::Handler: a waiting polling GET lost its client (the session closes, transport_error).
+  void on_http_aborted(transport::HttpExchange& exchange) override;
+  /// transport::Handler: accepts WebSocket handshakes and upgrades of known sessions; refuses bad
+  /// ones with the same status and JSON body as HTTP.
+  int on_ws_validate(const transport::HttpRequest& request, std::string& body) override;
+  /// transport::Handler: opens a WebSocket session or starts an upgrade.
+  void on_ws_open(std::shared_ptr<transport::WsConnection> connection) override;
+  /// transport::Handler: one Engine.IO packet on a WebSocket.
+  void on_ws_message(transport::WsConnection& connection, std::string_view data, bool binary) override;
+  /// transport::Handler: a WebSocket is gone.
+  void on_ws_close(transport::WsConnection& connection, std::error_code ec) override;
+
+ private:
+  friend class detail::ServerSession;
+
+  // What the server needs from its transport beyond the timer queue.
+  struct TransportOps {
+    virtual ~TransportOps() = default;
+    virtual void post(std::function<void()> fn) = 0;
+    virtual void unmount(const std::string& path) = 0;
+  };
+  template <class Transport>
+  struct TransportOpsFor;
+
+  static std::string normalize_path(std::string path);
+  void validate_options() const;
+  detail::ServerSession* lookup(std::string_view sid) noexcept;
+  void handshake_polling(const std::shared_ptr<transport::HttpExchange>& exchange);
+  std::string new_sid();
+  std::error_code check_handshake(const transport::HttpRequest& request) const;
+  transport::Headers cors_headers(const transport::HttpRequest& request) const;
+  void respond_error(transport::HttpExchange& exchange, std::error_code ec) const;
+  void schedule_deferred();
+  void run_deferred();
+
+  std::unique_ptr<TransportOps> transport_;
+  std::string path_;
+  ServerOptions options_;
+  SessionHandler& handler_;
+  sio::detail::TimerQueue timers_;
+  sio::detail::SidGenerator sids_;
+  std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
+  // Keyed by a view of the session's own id.
+  std::unordered_map<std::string_view, std::unique_ptr<detail::ServerSession>> sessions_;
+  // Every WebSocket the server listens to: a session's own, or one upgrading a polling session.
+  std::unordered_map<const transport::WsConnection*, detail::ServerSession*> sockets_;
+  // Sessions whose polling queue waits for the deferred flush.
+  std::vector<detail::ServerSession*> flush_list_;
+  // Closed sessions, destroyed in the deferred task once no call frame can refer to them.
+  std::vector<std::unique_ptr<detail::ServerSession>> graveyard_;
+  // Posted tasks hold a weak reference: a task that outlives the server does nothing.
+  std::shared_ptr<Server*> alive_;
+  // Frames every session sends, built once.
+  Frame ping_frame_, noop_frame_, close_frame_, pong_probe_frame_;
+  bool deferred_posted_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace sio::engineio
+
+#include "sio/engineio/impl/server.hpp"
