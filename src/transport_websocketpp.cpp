@@ -1,1 +1,818 @@
 // The websocketpp transport is compiled here so that no public header includes websocketpp.
+//
+// websocketpp 0.8.2 against Debian's Asio 1.22 (libwebsocketpp-dev 0.8.2-4, libasio-dev 1.22.1):
+// - It builds as-is in standalone mode (`websocketpp/config/asio_no_tls.hpp` with ASIO_STANDALONE)
+//   as C++17, with no warning under -Wall -Wextra. Debian's headers are not adapted to newer Asio
+//   (they still use `asio::io_service`, `io_service::work`, `io_service::strand`, ...); it works
+//   because Asio 1.22 still provides those deprecated names. Defining ASIO_NO_DEPRECATED breaks
+//   it, so this translation unit must never define it, and an Asio release without those names
+//   will need a patched websocketpp.
+// - As C++20 it fails (`logger/basic.hpp`: template-id constructors), hence CMake compiles this
+//   file with -std=c++17 whatever the application uses.
+//
+// How websocketpp 0.8.2 behaves where this transport relies on it (read in its sources):
+// - `connection::send(message_ptr)` of a message flagged prepared queues that very message, with
+//   no copy and no validation; `dispatch()` posts the write (it never runs it inline), so every
+//   frame queued in one handler goes out in one gathered write. A broadcast therefore prepares one
+//   message (header + payload) and queues the same pointer on every connection.
+// - The request parser refuses a `Content-Length` above `max_http_body_size` with 413 before
+//   reading the body. It does not decode chunked bodies at all (the request is seen with an empty
+//   body), so chunked requests are refused here with 411.
+// - While an HTTP response is deferred nothing reads the socket, so websocketpp cannot see the
+//   client leave. This transport waits for the socket to turn readable itself: end of stream or an
+//   error means the client went away (Handler::on_http_aborted); bytes the client sends meanwhile
+//   (a pipelined request, which this one-request-per-connection server ignores anyway) are
+//   discarded. A client that only half-closes its side is taken as gone too.
+// - The read buffer is an array inside each connection sized by a compile-time constant, so the
+//   transport is instantiated for a few sizes and picks one at run time.
+// - Loggers are the stub (nothing is printed), yet websocketpp still formats a few result lines
+//   per connection: a CPU cost this transport cannot remove.
+
+#include <algorithm>
+#include <asio.hpp>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/logger/stub.hpp>
+#include <websocketpp/server.hpp>
+
+#include "sio/error.hpp"
+#include "sio/transport/websocketpp.hpp"
+
+namespace sio::transport {
+
+/// The interface of the transport's state, implemented once per read buffer size.
+class websocketpp::impl {
+ public:
+  virtual ~impl() = default;
+  virtual void mount(std::string path, Handler& handler, MountOptions options) = 0;
+  virtual void unmount(const std::string& path) = 0;
+  virtual void set_http_callback(HttpCallback cb) = 0;
+  virtual std::error_code listen(std::uint16_t port, const std::string& address) = 0;
+  virtual std::uint16_t local_port() const noexcept = 0;
+  virtual void stop_listening() = 0;
+  virtual void close() = 0;
+  /// The public object is going away: no handler may be called any more.
+  virtual void detach() = 0;
+};
+
+namespace wspp_detail {
+
+namespace ws = ::websocketpp;
+
+/// Largest body accepted for the application's HTTP callback.
+constexpr std::size_t app_body_limit = 1'000'000;
+
+class StateBase;
+
+/// A mounted handler. Connections keep the entry, so an unmount (handler set to null) reaches
+/// the ones already open.
+struct Mount {
+  std::string path;
+  Handler* handler;
+  MountOptions options;
+};
+
+/// What this transport attaches to each websocketpp connection (websocketpp's `connection_base`
+/// hook), so that no map from connection to state is needed.
+struct ConnectionData {
+  enum class Phase : std::uint8_t {
+    reading,       ///< Accepted; the request is not parsed yet.
+    http_pending,  ///< An HTTP exchange waits for its response.
+    http_done,     ///< The HTTP response is written or being written.
+    websocket,     ///< Accepted as a WebSocket (opening, open or closing).
+  };
+
+  ConnectionData() = default;
+  ConnectionData(const ConnectionData&) = delete;
+  ConnectionData& operator=(const ConnectionData&) = delete;
+  ~ConnectionData();
+
+  /// Keeps the transport's state, and so the websocketpp endpoint, alive while the connection
+  /// exists: websocketpp's handlers point at both.
+  std::shared_ptr<StateBase> state;
+  ConnectionData* prev = nullptr;  ///< The state's list of live connections (for close()).
+  ConnectionData* next = nullptr;
+  std::shared_ptr<HttpExchange> exchange;  ///< Set once an HTTP request is handed out.
+  std::shared_ptr<WsConnection> socket;    ///< Set from a successful validation until the close.
+  Phase phase = Phase::reading;
+};
+
+/// The part of the state that does not depend on the read buffer size: the connection list.
+class StateBase : public std::enable_shared_from_this<StateBase> {
+ public:
+  virtual ~StateBase() = default;
+
+  void link(ConnectionData& d) noexcept {
+    d.next = head_;
+    if (head_) head_->prev = &d;
+    head_ = &d;
+  }
+  void unlink(ConnectionData& d) noexcept {
+    if (d.prev)
+      d.prev->next = d.next;
+    else if (head_ == &d)
+      head_ = d.next;
+    if (d.next) d.next->prev = d.prev;
+    d.prev = d.next = nullptr;
+  }
+
+ protected:
+  ConnectionData* head_ = nullptr;
+};
+
+ConnectionData::~ConnectionData() {
+  if (state) state->unlink(*this);
+}
+
+/// websocketpp configuration: one thread, no logging, a small read buffer, our connection data.
+template <std::size_t ReadBuffer>
+struct Config : ws::config::asio {
+  using type = Config;
+  using base = ws::config::asio;
+
+  using concurrency_type = ws::concurrency::none;
+  using alog_type = ws::log::stub;
+  using elog_type = ws::log::stub;
+
+  struct transport_config : base::transport_config {
+    using concurrency_type = type::concurrency_type;
+    using alog_type = type::alog_type;
+    using elog_type = type::elog_type;
+    using request_type = type::request_type;
+    using response_type = type::response_type;
+    using socket_type = ws::transport::asio::basic_socket::endpoint;
+    // No strand per connection: everything runs on one thread.
+    static constexpr bool enable_multithreading = false;
+  };
+  using transport_type = ws::transport::asio::endpoint<transport_config>;
+  using connection_base = ConnectionData;
+
+  static constexpr bool enable_multithreading = false;
+  static constexpr std::size_t connection_read_buffer_size = ReadBuffer;
+  static constexpr ws::log::level elog_level = ws::log::elevel::none;
+  static constexpr ws::log::level alog_level = ws::log::alevel::none;
+};
+
+// The message type does not depend on the buffer size: a prepared frame serves every instance.
+using message_type = ws::config::asio::message_type;
+using message_ptr = message_type::ptr;
+
+/// websocketpp's message for a frame, built once and cached in the frame for other receivers.
+///
+/// Server frames are never masked and this server negotiates no compression, so the wire form is
+/// the same for every connection. The frame header is built here rather than by a connection's
+/// `prepare_data_frame`, which would copy the payload twice and re-validate UTF-8 that the
+/// encoder already produced.
+inline message_ptr prepared_message(const engineio::FrameData& frame) {
+  if (!frame.prepared) {
+    const auto op = frame.binary ? ws::frame::opcode::binary : ws::frame::opcode::text;
+    auto msg = std::make_shared<message_type>(message_type::con_msg_man_ptr(), op, 0);
+    msg->set_payload(frame.bytes);
+    const ws::frame::basic_header header(op, frame.bytes.size(), true, false);
+    const ws::frame::extended_header extended(frame.bytes.size());
+    msg->set_header(ws::frame::prepare_header(header, extended));
+    msg->set_prepared(true);
+    frame.prepared = std::move(msg);
+  }
+  // Only this transport fills `prepared`, always with a message_type.
+  return std::static_pointer_cast<message_type>(frame.prepared);
+}
+
+/// Splits a request target into path and query; an absolute-form target loses its authority.
+inline void split_target(std::string_view target, std::string& path, std::string& query) {
+  if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
+    const auto authority = target.find("//") + 2;
+    const auto slash = target.find_first_of("/?", authority);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  const auto q = target.find('?');
+  path.assign(target.substr(0, q));
+  if (path.empty()) path = "/";
+  if (q != std::string_view::npos) query.assign(target.substr(q + 1));
+}
+
+template <std::size_t ReadBuffer>
+class State;
+
+/// A pending HTTP request of one websocketpp connection.
+template <std::size_t ReadBuffer>
+class Exchange final : public HttpExchange {
+ public:
+  using connection_type = ws::connection<Config<ReadBuffer>>;
+
+  Exchange(HttpRequest request, const std::shared_ptr<connection_type>& con,
+           std::shared_ptr<Mount> mount)
+      : request_(std::move(request)), con_(con), mount_(std::move(mount)) {}
+
+  const HttpRequest& request() const noexcept override { return request_; }
+  void respond(int status, std::string body, Headers headers) override;
+  bool open() const noexcept override { return open_; }
+
+  /// Marks the exchange answered or abandoned; true if it was still open.
+  bool finish() noexcept { return std::exchange(open_, false); }
+  Handler* handler() const noexcept { return mount_ ? mount_->handler : nullptr; }
+  const std::shared_ptr<Mount>& mount() const noexcept { return mount_; }
+
+ private:
+  HttpRequest request_;
+  std::weak_ptr<connection_type> con_;
+  std::shared_ptr<Mount> mount_;  // null for the application's callback
+  bool open_ = true;
+};
+
+/// An accepted WebSocket.
+template <std::size_t ReadBuffer>
+class Socket final : public WsConnection {
+ public:
+  using connection_type = ws::connection<Config<ReadBuffer>>;
+
+  Socket(HttpRequest request, const std::shared_ptr<connection_type>& con,
+         std::shared_ptr<Mount> mount)
+      : request_(std::move(request)), con_(con), mount_(std::move(mount)) {}
+
+  const HttpRequest& request() const noexcept override { return request_; }
+
+  void send(const engineio::Frame& frame) override {
+    if (closed_ || !frame) return;
+    auto con = con_.lock();
+    if (!con) return;
+    // Fails only once the connection is no longer open, when frames are dropped anyway.
+    (void)con->send(prepared_message(*frame));
+  }
+
+  void close(CloseCode code, std::string_view reason) override {
+    if (closed_) return;
+    auto con = con_.lock();
+    if (!con) return;
+    closed_by_server_ = true;
+    std::error_code ec;
+    con->close(static_cast<ws::close::status::value>(code), std::string(reason), ec);
+    // invalid_state: already closing. Anything else leaves no way to close cleanly; terminate()
+    // runs the close handler at once, and the handler must not hear of it inside its own call.
+    if (ec && ec != ws::error::make_error_code(ws::error::invalid_state))
+      asio::post(con->get_raw_socket().get_executor(), [con, ec] { con->terminate(ec); });
+  }
+
+  std::size_t buffered_amount() const noexcept override {
+    auto con = con_.lock();
+    return con ? con->get_buffered_amount() : 0;
+  }
+
+  Handler* handler() const noexcept { return mount_->handler; }
+  const std::shared_ptr<Mount>& mount() const noexcept { return mount_; }
+
+  bool opened_ = false;            ///< on_ws_open was called: on_ws_close is owed.
+  bool closed_ = false;            ///< The connection is gone.
+  bool closed_by_server_ = false;  ///< The closing handshake was started by this side on purpose.
+
+ private:
+  HttpRequest request_;
+  std::weak_ptr<connection_type> con_;
+  std::shared_ptr<Mount> mount_;
+};
+
+/// True for a header that can be written as is: websocketpp writes names and values verbatim, so
+/// a value holding a line break (an echoed request header, say) would split the response.
+inline bool writable_header(const Header& h) noexcept {
+  if (h.first.empty()) return false;
+  for (const char c : h.first) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 32 || u >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c)) return false;
+  }
+  for (const char c : h.second)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
+/// Sets a response on a connection that has not answered yet. False if websocketpp refused
+/// (the connection is past the point of answering).
+///
+/// Defaults, which the handler's headers replace: `Connection: close` (websocketpp serves one
+/// request per connection) and a Content-Type guessed for bodies the handler did not label
+/// (JSON for Engine.IO's error objects, plain text otherwise). Content-Length is always the
+/// body's size. Headers that cannot be written safely are left out.
+template <class Connection>
+bool set_response(Connection& con, int status, std::string body, const Headers& headers) {
+  // websocketpp's status enum only covers codes up to 511.
+  if (status < 100 || status > 511) status = 500;
+  try {
+    con.set_status(static_cast<ws::http::status_code::value>(status));
+    con.replace_header("Connection", "close");
+    if (!body.empty() && (body.front() == '{' || body.front() == '['))
+      con.replace_header("Content-Type", "application/json");
+    else if (!body.empty())
+      con.replace_header("Content-Type", "text/plain; charset=UTF-8");
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      if (!writable_header(headers[i])) continue;
+      bool repeated = false;
+      for (std::size_t j = 0; j < i && !repeated; ++j)
+        repeated = iequals(headers[j].first, headers[i].first);
+      if (repeated)
+        con.append_header(headers[i].first, headers[i].second);
+      else
+        con.replace_header(headers[i].first, headers[i].second);
+    }
+    con.replace_header("Content-Length", std::to_string(body.size()));
+    // websocketpp's set_body copies its argument; the response object is not const, only the
+    // accessor is, so the body is moved in instead (polling responses can be large).
+    const_cast<std::string&>(con.get_response().get_body()) = std::move(body);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+template <std::size_t ReadBuffer>
+void Exchange<ReadBuffer>::respond(int status, std::string body, Headers headers) {
+  if (!finish()) return;
+  auto con = con_.lock();
+  if (!con) return;
+  static_cast<ConnectionData&>(*con).phase = ConnectionData::Phase::http_done;
+  std::error_code ec;
+  if (!set_response(*con, status, std::move(body), headers) &&
+      !set_response(*con, 500, std::string(), Headers{})) {
+    con->terminate(ws::error::make_error_code(ws::error::general));
+    return;
+  }
+  con->send_http_response(ec);
+  if (ec) con->terminate(ec);
+}
+
+template <std::size_t ReadBuffer>
+class State final : public websocketpp::impl, public StateBase {
+ public:
+  using config = Config<ReadBuffer>;
+  using server_type = ws::server<config>;
+  using connection_type = typename server_type::connection_type;
+  using connection_ptr = typename server_type::connection_ptr;
+  using ExchangeT = Exchange<ReadBuffer>;
+  using SocketT = Socket<ReadBuffer>;
+
+  State(asio::io_context& ioc, const WebsocketppOptions& options)
+      : ioc_(ioc), options_(options), accept_retry_(ioc) {
+    std::error_code ec;
+    server_.init_asio(&ioc_, ec);           // fails only when called twice
+    server_.set_user_agent(std::string());  // no Server header
+    server_.set_max_http_body_size(app_body_limit);
+    server_.set_http_handler([this](ws::connection_hdl h) { on_http(h); });
+    server_.set_validate_handler([this](ws::connection_hdl h) { return on_validate(h); });
+    server_.set_open_handler([this](ws::connection_hdl h) { on_open(h); });
+    server_.set_message_handler(
+        [this](ws::connection_hdl h, message_ptr msg) { on_message(h, std::move(msg)); });
+    server_.set_close_handler([this](ws::connection_hdl h) { on_close(h); });
+    server_.set_fail_handler([this](ws::connection_hdl h) { on_fail(h); });
+  }
+
+  ~State() override = default;
+
+  void mount(std::string path, Handler& handler, MountOptions options) override {
+    unmount(path);
+    auto m = std::make_shared<Mount>(Mount{std::move(path), &handler, options});
+    mounts_.push_back(std::move(m));
+    update_body_limit();
+  }
+
+  void unmount(const std::string& path) override {
+    auto it = std::find_if(mounts_.begin(), mounts_.end(),
+                           [&](const std::shared_ptr<Mount>& m) { return m->path == path; });
+    if (it == mounts_.end()) return;
+    auto m = std::move(*it);
+    mounts_.erase(it);
+    m->handler = nullptr;
+    update_body_limit();
+    close_connections(m.get(), false);
+  }
+
+  void set_http_callback(HttpCallback cb) override {
+    http_callback_ = cb ? std::make_shared<const HttpCallback>(std::move(cb)) : nullptr;
+  }
+
+  std::error_code listen(std::uint16_t port, const std::string& address) override {
+    if (closed_) return make_error_code(std::errc::operation_not_permitted);
+    if (server_.is_listening()) return make_error_code(std::errc::already_connected);
+    std::error_code ec;
+    const auto addr = asio::ip::make_address(address, ec);
+    if (ec) return ec;
+    server_.set_reuse_addr(options_.reuse_address);
+    server_.set_listen_backlog(options_.listen_backlog);
+    server_.listen(asio::ip::tcp::endpoint(addr, port), ec);
+    if (ec) return ec;
+    const auto local = server_.get_local_endpoint(ec);
+    if (ec) {
+      std::error_code ignored;
+      server_.stop_listening(ignored);
+      return ec;
+    }
+    port_ = local.port();
+    start_accept();
+    return {};
+  }
+
+  std::uint16_t local_port() const noexcept override { return port_; }
+
+  void stop_listening() override {
+    accept_retry_.cancel();
+    if (!server_.is_listening()) return;
+    std::error_code ignored;
+    server_.stop_listening(ignored);
+  }
+
+  void close() override {
+    stop_listening();
+    closed_ = true;
+    close_connections(nullptr, true);
+  }
+
+  void detach() override {
+    for (auto& m : mounts_) m->handler = nullptr;
+    mounts_.clear();
+    http_callback_.reset();
+    stop_listening();
+    closed_ = true;
+    close_connections(nullptr, false);
+  }
+
+ private:
+  std::shared_ptr<State> self() { return std::static_pointer_cast<State>(shared_from_this()); }
+
+  static connection_ptr connection(const ws::connection_hdl& h) {
+    return std::static_pointer_cast<connection_type>(h.lock());
+  }
+  static ConnectionData& data(connection_type& con) { return con; }
+
+  void update_body_limit() {
+    body_limit_ = app_body_limit;
+    for (const auto& m : mounts_) body_limit_ = std::max(body_limit_, m->options.max_payload);
+    server_.set_max_http_body_size(body_limit_);
+  }
+
+  const std::shared_ptr<Mount>* find_mount(std::string_view path) const {
+    const std::shared_ptr<Mount>* best = nullptr;
+    for (const auto& m : mounts_) {
+      if (path.substr(0, m->path.size()) == m->path &&
+          (!best || m->path.size() > (*best)->path.size()))
+        best = &m;
+    }
+    return best;
+  }
+
+  // --- accepting -------------------------------------------------------------------------------
+
+  void start_accept() {
+    if (!server_.is_listening()) return;
+    connection_ptr con = server_.get_connection();
+    if (!con) return retry_accept();
+    ConnectionData& d = data(*con);
+    d.state = shared_from_this();
+    link(d);
+    std::error_code ec;
+    server_.async_accept(
+        con, [self = self(), con](const std::error_code& e) { self->on_accept(con, e); }, ec);
+    if (ec) retry_accept();
+  }
+
+  void on_accept(const connection_ptr& con, const std::error_code& ec) {
+    if (ec) {
+      // Cancellation means stop_listening(); other errors (EMFILE, ...) would repeat at once,
+      // so the next accept waits a little.
+      if (ec != ws::error::make_error_code(ws::error::operation_canceled)) retry_accept();
+      return;
+    }
+    // One connection ends up owning the pending accept: give it the current limits.
+    con->set_max_http_body_size(body_limit_);
+    std::error_code ignored;
+    con->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    con->start();
+    start_accept();
+  }
+
+  void retry_accept() {
+    if (!server_.is_listening()) return;
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([self = self()](const std::error_code& ec) {
+      if (!ec) self->start_accept();
+    });
+  }
+
+  // --- requests --------------------------------------------------------------------------------
+
+  HttpRequest make_request(connection_type& con, bool take_body) {
+    const auto& r = con.get_request();
+    HttpRequest req;
+    req.method = r.get_method();
+    split_target(r.get_uri(), req.path, req.query);
+    const auto& headers = r.get_headers();
+    req.headers.reserve(headers.size());
+    for (const auto& h : headers) req.headers.emplace_back(h.first, h.second);
+    // The parser is done with the body; its accessor is const but the object is not.
+    if (take_body) req.body = std::move(const_cast<std::string&>(r.get_body()));
+    std::error_code ec;
+    const auto peer = con.get_raw_socket().remote_endpoint(ec);
+    if (!ec) {
+      auto a = peer.address();
+      if (a.is_v6() && a.to_v6().is_v4_mapped())
+        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+      req.remote_address = a.to_string();
+    }
+    return req;
+  }
+
+  void on_http(ws::connection_hdl h) {
+    connection_ptr con = connection(h);
+    if (!con) return;
+    ConnectionData& d = data(*con);
+    d.phase = ConnectionData::Phase::http_done;
+    HttpRequest req = make_request(*con, true);
+
+    // Answers now: websocketpp writes the response when this handler returns.
+    auto reply = [&](int status, const char* body) {
+      if (!set_response(*con, status, body, Headers{}))
+        con->terminate(ws::error::make_error_code(ws::error::general));
+    };
+    if (closed_) return reply(503, "Service Unavailable");
+    if (!req.header("Transfer-Encoding").empty()) return reply(411, "Length Required");
+
+    const std::shared_ptr<Mount>* found = find_mount(req.path);
+    std::shared_ptr<Mount> mount = found ? *found : nullptr;
+    auto callback = mount ? nullptr : http_callback_;
+    if (!mount && !callback) return reply(404, "Not Found");
+    const std::size_t limit = mount ? mount->options.max_payload : app_body_limit;
+    if (req.body.size() > limit) return reply(413, "Payload Too Large");
+
+    // Deferred even when the handler answers at once, so both cases take the same path.
+    con->defer_http_response();
+    auto ex = std::make_shared<ExchangeT>(std::move(req), con, std::move(mount));
+    d.exchange = ex;
+    d.phase = ConnectionData::Phase::http_pending;
+    if (ex->mount())
+      ex->handler()->on_http(ex);
+    else
+      (*callback)(ex);
+    if (ex->open()) watch(con);
+  }
+
+  /// Waits for the client of a deferred response to go away (see the top of this file).
+  void watch(const connection_ptr& con) {
+    con->get_raw_socket().async_wait(
+        asio::socket_base::wait_read,
+        [this, con](const std::error_code& ec) { on_readable(con, ec); });
+  }
+
+  void on_readable(const connection_ptr& con, const std::error_code& ec) {
+    ConnectionData& d = data(*con);
+    auto ex = std::static_pointer_cast<ExchangeT>(d.exchange);
+    if (!ex || !ex->open()) return;
+    if (!ec) {
+      auto& socket = con->get_raw_socket();
+      std::error_code aec;
+      std::size_t available = socket.available(aec);
+      if (!aec && available > 0) {
+        char discard[256];
+        while (!aec && available > 0) {
+          const std::size_t n =
+              socket.receive(asio::buffer(discard, std::min(available, sizeof discard)), 0, aec);
+          available -= std::min(n, available);
+        }
+        if (!aec) return watch(con);
+      }
+    }
+    abort_exchange(*con, *ex, true);
+    con->terminate(make_error_code(std::errc::connection_aborted));
+  }
+
+  void abort_exchange(connection_type& con, ExchangeT& ex, bool notify) {
+    if (!ex.finish()) return;
+    data(con).phase = ConnectionData::Phase::http_done;
+    Handler* handler = ex.handler();
+    if (notify && handler) handler->on_http_aborted(ex);
+  }
+
+  // --- WebSocket -------------------------------------------------------------------------------
+
+  bool on_validate(ws::connection_hdl h) {
+    connection_ptr con = connection(h);
+    if (!con) return false;
+    auto reject = [&](int status, std::string body, Headers headers = {}) {
+      // On failure websocketpp answers 400 itself.
+      set_response(*con, status, std::move(body), headers);
+      return false;
+    };
+    if (closed_) return reject(503, "Service Unavailable");
+    // Draft hixie-76 (no version header) frames data differently from the prepared frames.
+    if (con->get_request().get_header("Sec-WebSocket-Version").empty())
+      return reject(426, "Upgrade Required", Headers{{"Sec-WebSocket-Version", "13"}});
+
+    HttpRequest req = make_request(*con, false);
+    const std::shared_ptr<Mount>* found = find_mount(req.path);
+    if (!found) return reject(404, "Not Found");
+    std::shared_ptr<Mount> mount = *found;
+    std::string body;
+    const int status = mount->handler->on_ws_validate(req, body);
+    if (status != 0) return reject(status, std::move(body));
+    if (closed_ || !mount->handler) return reject(503, "Service Unavailable");
+
+    con->set_max_message_size(mount->options.max_payload);
+    ConnectionData& d = data(*con);
+    d.socket = std::make_shared<SocketT>(std::move(req), con, std::move(mount));
+    d.phase = ConnectionData::Phase::websocket;
+    return true;
+  }
+
+  void on_open(ws::connection_hdl h) {
+    connection_ptr con = connection(h);
+    if (!con) return;
+    auto socket = std::static_pointer_cast<SocketT>(data(*con).socket);
+    if (!socket) return;
+    Handler* handler = socket->handler();
+    if (closed_ || !handler) return socket->close(CloseCode::going_away, {});
+    socket->opened_ = true;
+    handler->on_ws_open(socket);
+  }
+
+  void on_message(ws::connection_hdl h, message_ptr msg) {
+    connection_ptr con = connection(h);
+    if (!con || !msg) return;
+    auto socket = std::static_pointer_cast<SocketT>(data(*con).socket);
+    if (!socket || !socket->opened_) return;
+    Handler* handler = socket->handler();
+    if (!handler) return;
+    const std::string& payload = msg->get_payload();
+    handler->on_ws_message(*socket, payload, msg->get_opcode() == ws::frame::opcode::binary);
+  }
+
+  void on_close(ws::connection_hdl h) {
+    connection_ptr con = connection(h);
+    if (!con) return;
+    auto socket = std::static_pointer_cast<SocketT>(std::move(data(*con).socket));
+    if (!socket) return;
+    socket->closed_ = true;
+    Handler* handler = socket->handler();
+    if (socket->opened_ && handler) handler->on_ws_close(*socket, close_error(*con, *socket));
+  }
+
+  void on_fail(ws::connection_hdl h) {
+    // A WebSocket that failed before opening (or an HTTP connection): nobody was told about it.
+    if (connection_ptr con = connection(h)) data(*con).socket.reset();
+  }
+
+  /// Why a WebSocket closed: empty after a closing handshake, the failure otherwise.
+  static std::error_code close_error(connection_type& con, const SocketT& socket) {
+    if (std::error_code ec = con.get_ec()) return ec;
+    // websocketpp closes on a protocol error with a code of its choice and drops the TCP
+    // connection without waiting for the peer's close frame (the remote code stays 1006).
+    if (socket.closed_by_server_ ||
+        con.get_remote_close_code() != ws::close::status::abnormal_close)
+      return {};
+    switch (con.get_local_close_code()) {
+      case ws::close::status::message_too_big:
+        return sio::error::payload_too_large;
+      case ws::close::status::invalid_payload:
+        return sio::error::invalid_utf8;
+      case ws::close::status::normal:
+      case ws::close::status::going_away:
+        return {};
+      default:
+        return sio::error::invalid_packet;
+    }
+  }
+
+  // --- closing ---------------------------------------------------------------------------------
+
+  /// Closes the connections of `mount` (all of them when null); `notify` lets handlers know.
+  void close_connections(const Mount* mount, bool notify) {
+    std::vector<connection_ptr> cons;
+    for (ConnectionData* d = head_; d; d = d->next) {
+      connection_type* con = static_cast<connection_type*>(d);
+      if (auto locked = connection(con->get_handle())) cons.push_back(std::move(locked));
+    }
+    for (const auto& con : cons) {
+      ConnectionData& d = data(*con);
+      switch (d.phase) {
+        case ConnectionData::Phase::reading:
+          if (!mount && con->get_raw_socket().is_open() &&
+              con->get_state() == ws::session::state::connecting)
+            con->terminate(ws::error::make_error_code(ws::error::operation_canceled));
+          break;
+        case ConnectionData::Phase::http_pending: {
+          auto ex = std::static_pointer_cast<ExchangeT>(d.exchange);
+          if (!ex || (mount && ex->mount().get() != mount) || !ex->open()) break;
+          abort_exchange(*con, *ex, notify);
+          std::error_code ec;
+          if (set_response(*con, 503, "Service Unavailable", Headers{}))
+            con->send_http_response(ec);
+          else
+            ec = ws::error::make_error_code(ws::error::general);
+          if (ec) con->terminate(ec);
+          break;
+        }
+        case ConnectionData::Phase::http_done:
+          break;
+        case ConnectionData::Phase::websocket: {
+          auto socket = std::static_pointer_cast<SocketT>(d.socket);
+          if (!socket || (mount && socket->mount().get() != mount)) break;
+          // Not open yet: on_open sees closed_ (or the null handler) and closes it.
+          if (con->get_state() == ws::session::state::open)
+            socket->close(CloseCode::going_away, {});
+          break;
+        }
+      }
+    }
+  }
+
+  asio::io_context& ioc_;
+  WebsocketppOptions options_;
+  server_type server_;
+  asio::steady_timer accept_retry_;
+  std::vector<std::shared_ptr<Mount>> mounts_;
+  std::shared_ptr<const HttpCallback> http_callback_;
+  std::size_t body_limit_ = app_body_limit;
+  std::uint16_t port_ = 0;
+  bool closed_ = false;
+};
+
+/// A Timer on an asio::steady_timer. The pending wait shares the core, so the Timer may be
+/// destroyed (even by its own callback) while a completion is queued; a generation number makes
+/// completions of replaced or cancelled armings do nothing.
+class SteadyTimer final : public Timer {
+ public:
+  SteadyTimer(asio::io_context& ioc, std::function<void()> fn)
+      : core_(std::make_shared<Core>(ioc, std::move(fn))) {}
+  ~SteadyTimer() override { cancel(); }
+
+  void expires_at(TimePoint when) override {
+    const std::uint64_t armed = ++core_->armed;
+    core_->timer.expires_at(when);
+    core_->timer.async_wait([core = core_, armed](const std::error_code& ec) {
+      if (!ec && core->armed == armed) core->fn();
+    });
+  }
+
+  void cancel() override {
+    ++core_->armed;
+    core_->timer.cancel();
+  }
+
+ private:
+  struct Core {
+    Core(asio::io_context& ioc, std::function<void()> f) : timer(ioc), fn(std::move(f)) {}
+    asio::steady_timer timer;
+    std::function<void()> fn;
+    std::uint64_t armed = 0;
+  };
+  std::shared_ptr<Core> core_;
+};
+
+std::shared_ptr<websocketpp::impl> make_state(asio::io_context& ioc,
+                                              const WebsocketppOptions& options) {
+  const std::size_t size = options.read_buffer_size;
+  if (size == 0 || size > 65536)
+    throw std::invalid_argument("sio::transport::websocketpp: read_buffer_size must be 1..65536");
+  if (size <= 1024) return std::make_shared<State<1024>>(ioc, options);
+  if (size <= 4096) return std::make_shared<State<4096>>(ioc, options);
+  if (size <= 16384) return std::make_shared<State<16384>>(ioc, options);
+  return std::make_shared<State<65536>>(ioc, options);
+}
+
+}  // namespace wspp_detail
+
+websocketpp::websocketpp(asio::io_context& ioc, WebsocketppOptions options)
+    : ioc_(ioc), impl_(wspp_detail::make_state(ioc, options)) {}
+
+websocketpp::~websocketpp() {
+  if (impl_) impl_->detach();
+}
+
+asio::io_context& websocketpp::context() noexcept { return ioc_; }
+
+TimePoint websocketpp::now() const { return Clock::now(); }
+
+std::unique_ptr<Timer> websocketpp::make_timer(std::function<void()> on_expiry) {
+  return std::make_unique<wspp_detail::SteadyTimer>(ioc_, std::move(on_expiry));
+}
+
+void websocketpp::post(std::function<void()> fn) { asio::post(ioc_, std::move(fn)); }
+
+void websocketpp::mount(std::string path, Handler& handler, MountOptions options) {
+  impl_->mount(std::move(path), handler, options);
+}
+
+void websocketpp::unmount(const std::string& path) { impl_->unmount(path); }
+
+void websocketpp::set_http_callback(HttpCallback cb) { impl_->set_http_callback(std::move(cb)); }
+
+std::error_code websocketpp::listen(std::uint16_t port, const std::string& address) {
+  return impl_->listen(port, address);
+}
+
+std::uint16_t websocketpp::local_port() const noexcept { return impl_->local_port(); }
+
+void websocketpp::stop_listening() { impl_->stop_listening(); }
+
+void websocketpp::close() { impl_->close(); }
+
+}  // namespace sio::transport
