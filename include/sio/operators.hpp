@@ -1,0 +1,130 @@
+#pragma once
+/// \file
+/// Broadcast operators: `io.to("room").except("other").emit(...)` and the operations on the
+/// sockets they select (fetch_sockets, sockets_join, sockets_leave, disconnect_sockets).
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/socket.hpp"
+
+namespace sio {
+
+/// Selects receivers in a namespace, then emits to them or acts on them. A cheap value: each
+/// call returns a new operator, so a partly built one can be reused.
+///
+/// \code
+/// io.to("room1").to("room2").except("muted").emit("news", sio::object{{"title", t}});
+/// io.timeout(std::chrono::seconds(2)).emit("ping?", [](std::error_code ec, std::vector<sio::Args> replies) {});
+/// \endcode
+class BroadcastOperator {
+ public:
+  /// Every socket of the namespace behind `nsp`.
+  explicit BroadcastOperator(detail::NamespaceState* nsp, BroadcastOptions opts = {}) noexcept
+      : nsp_(nsp), opts_(std::move(opts)) {}
+
+  /// Adds a room whose members receive (several rooms: each member receives once).
+  BroadcastOperator to(std::string room) const { auto o = *this; o.opts_.rooms.push_back(std::move(room)); return o; }
+  /// Adds several rooms.
+  BroadcastOperator to(const std::vector<std::string>& rooms) const {
+    auto o = *this;
+    o.opts_.rooms.insert(o.opts_.rooms.end(), rooms.begin(), rooms.end());
+    return o;
+  }
+  /// Same as to().
+  BroadcastOperator in(std::string room) const { return to(std::move(room)); }
+  /// Same as to().
+  BroadcastOperator in(const std::vector<std::string>& rooms) const { return to(rooms); }
+  /// Leaves out the members of `room`.
+  BroadcastOperator except(std::string room) const { auto o = *this; o.opts_.except.push_back(std::move(room)); return o; }
+  /// Leaves out the members of several rooms.
+  BroadcastOperator except(const std::vector<std::string>& rooms) const {
+    auto o = *this;
+    o.opts_.except.insert(o.opts_.except.end(), rooms.begin(), rooms.end());
+    return o;
+  }
+  /// Drops the packet for receivers that are not ready instead of queueing it.
+  BroadcastOperator volatile_() const { auto o = *this; o.opts_.volatile_ = true; return o; }
+  /// Compression wish (kept for API parity).
+  BroadcastOperator compress(bool on) const { auto o = *this; o.opts_.compress = on; return o; }
+  /// Only this server, with a multi-server adapter.
+  BroadcastOperator local() const { auto o = *this; o.opts_.local = true; return o; }
+  /// With a reply callback as last emit argument: wait at most `t` for every receiver's reply.
+  BroadcastOperator timeout(std::chrono::milliseconds t) const { auto o = *this; o.timeout_ = t; return o; }
+
+  /// Emits to every selected socket; the packet is encoded once. When the last argument is a
+  /// callback `(std::error_code, std::vector<Args>)`, each receiver is asked for a reply and the
+  /// callback runs once with every reply, or with sio::error::timeout and the replies that came.
+  /// \returns the number of receivers.
+  template <class... A>
+  std::size_t emit(std::string_view event, A&&... args) const;
+  /// Emits a "message" event.
+  template <class... A>
+  std::size_t send(A&&... args) const { return emit("message", std::forward<A>(args)...); }
+
+  /// The selected sockets.
+  std::vector<Socket> fetch_sockets() const;
+  /// Makes the selected sockets join `rooms`.
+  void sockets_join(const std::vector<std::string>& rooms) const;
+  /// Makes the selected sockets join `room`.
+  void sockets_join(const std::string& room) const { sockets_join(std::vector<std::string>{room}); }
+  /// Makes the selected sockets leave `rooms`.
+  void sockets_leave(const std::vector<std::string>& rooms) const;
+  /// Makes the selected sockets leave `room`.
+  void sockets_leave(const std::string& room) const { sockets_leave(std::vector<std::string>{room}); }
+  /// Disconnects the selected sockets (with `close`, their whole connections).
+  void disconnect_sockets(bool close = false) const;
+
+  /// The receivers' selection.
+  const BroadcastOptions& options() const noexcept { return opts_; }
+
+ private:
+  template <class Tuple, std::size_t... I>
+  std::size_t emit_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
+  std::size_t emit_impl(std::string_view event, detail::FunctionRef<void(detail::PayloadWriter&)> write,
+                        std::function<void(std::error_code, std::vector<Args>&)> replies) const;
+
+  detail::NamespaceState* nsp_;
+  BroadcastOptions opts_;
+  std::optional<std::chrono::milliseconds> timeout_;
+};
+
+namespace detail {
+template <class... A>
+constexpr bool last_is_replies_callback() {
+  if constexpr (sizeof...(A) == 0) {
+    return false;
+  } else {
+    using Last = std::decay_t<std::tuple_element_t<sizeof...(A) - 1, std::tuple<A...>>>;
+    return std::is_invocable_v<Last&, std::error_code, std::vector<Args>&>;
+  }
+}
+}  // namespace detail
+
+template <class... A>
+std::size_t BroadcastOperator::emit(std::string_view event, A&&... args) const {
+  if constexpr (detail::last_is_replies_callback<A...>()) {
+    return emit_tuple(event, std::forward_as_tuple(std::forward<A>(args)...),
+                      std::make_index_sequence<sizeof...(A) - 1>{});
+  } else {
+    return emit_impl(event, [&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); }, nullptr);
+  }
+}
+
+template <class Tuple, std::size_t... I>
+std::size_t BroadcastOperator::emit_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
+  constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;
+  std::function<void(std::error_code, std::vector<Args>&)> cb = std::get<last>(std::forward<Tuple>(t));
+  return emit_impl(
+      event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); }, std::move(cb));
+}
+
+}  // namespace sio
+
+#include "sio/detail/core.hpp"

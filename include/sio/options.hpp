@@ -1,0 +1,61 @@
+#pragma once
+/// \file
+/// sio::ServerOptions: every setting of a Socket.IO server, with Node's defaults.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/log.hpp"
+#include "sio/transport/transport.hpp"
+
+namespace sio {
+
+/// Cross-origin settings for browser clients served from another origin.
+struct CorsOptions {
+  /// Allowed origins, e.g. {"https://example.com"}; {"*"} allows any. Empty: no CORS headers.
+  std::vector<std::string> origins;
+  /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests).
+  bool credentials = false;
+};
+
+/// Settings of a sio::Server. Defaults are Node's, so a client tuned for Node works unchanged.
+/// Invalid settings make the Server constructor throw std::invalid_argument.
+struct ServerOptions {
+  /// Path the server answers on; the client's `path` option must match.
+  std::string path = "/socket.io/";
+  /// Time between server pings: how soon a silent client is noticed.
+  std::chrono::milliseconds ping_interval{25000};
+  /// Time a client has to answer a ping before it is considered gone.
+  std::chrono::milliseconds ping_timeout{20000};
+  /// Time a client has to connect a namespace after opening the connection.
+  std::chrono::milliseconds connect_timeout{45000};
+  /// Time a transport upgrade may take before it is cancelled.
+  std::chrono::milliseconds upgrade_timeout{10000};
+  /// Largest message or HTTP body accepted, in bytes (Node's `maxHttpBufferSize`); bigger ones close that connection.
+  std::size_t max_http_buffer_size = 1'000'000;
+  /// Most binary attachments a packet may announce.
+  std::size_t max_attachments = 256;
+  /// Transports clients may use: "polling", "websocket".
+  std::vector<std::string> transports{"polling", "websocket"};
+  /// Whether a polling client may upgrade to WebSocket.
+  bool allow_upgrades = true;
+  /// Cross-origin settings.
+  CorsOptions cors;
+  /// Decides on each new connection from its first request; false refuses it with 403.
+  std::function<bool(const transport::HttpRequest&)> allow_request;
+  /// Serve the browser client at `<path>socket.io.js` (and `.map`) from `client_file`.
+  bool serve_client = true;
+  /// Path of the `socket.io.js` bundle to serve (from the socket.io-client npm package:
+  /// `node_modules/socket.io-client/dist/socket.io.js`). Empty: nothing is served.
+  std::string client_file;
+  /// Where log lines go; silent when empty.
+  Logger logger;
+  /// Makes each namespace's adapter; the in-memory adapter when empty.
+  AdapterFactory adapter;
+};
+
+}  // namespace sio

@@ -1,0 +1,137 @@
+#pragma once
+/// \file
+/// sio::Server: a Socket.IO v4 server over a transport, with the API of Node's `socket.io`.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <asio/io_context.hpp>
+
+#include "sio/detail/core.hpp"
+#include "sio/engineio/server.hpp"
+#include "sio/namespace.hpp"
+#include "sio/operators.hpp"
+#include "sio/options.hpp"
+#include "sio/socket.hpp"
+
+namespace sio {
+
+/// A Socket.IO server (Node's `io`) over `Transport`: `sio::transport::websocketpp` for real
+/// network traffic, `sio::transport::memory` for tests.
+///
+/// \code
+/// asio::io_context ioc;
+/// sio::Server<sio::transport::websocketpp> io(ioc);
+/// io.on("connection", [](sio::Socket socket) { socket.emit("hello", "world"); });
+/// io.listen(3000);
+/// ioc.run();
+/// \endcode
+/// Every call must be made on the thread running the io_context (handlers already are).
+template <class Transport>
+class Server {
+ public:
+  /// A server with a transport of its own on `ioc`.
+  /// \throws std::invalid_argument for invalid options.
+  explicit Server(asio::io_context& ioc, ServerOptions options = {})
+      : owned_transport_(std::make_unique<Transport>(ioc)), transport_(*owned_transport_), core_(std::move(options)) {
+    start();
+  }
+  /// A server on an existing transport, which may carry other servers on other paths.
+  /// \throws std::invalid_argument for invalid options.
+  explicit Server(Transport& transport, ServerOptions options = {}) : transport_(transport), core_(std::move(options)) {
+    start();
+  }
+  /// Closes every connection without calling the application's handlers (they may capture
+  /// objects already destroyed); call close() first to have them told.
+  ~Server() {
+    core_.detach_all();
+    engine_.reset();
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Starts listening on `port` (0 picks a free one) at `address`; the transport must be able to listen.
+  template <class T = Transport>
+  std::error_code listen(std::uint16_t port, const std::string& address = "0.0.0.0") {
+    return static_cast<T&>(transport_).listen(port, address);
+  }
+
+  /// The transport.
+  Transport& transport() noexcept { return transport_; }
+  /// The Engine.IO server underneath.
+  engineio::Server& engine() noexcept { return *engine_; }
+  /// The options in force.
+  const ServerOptions& options() const noexcept { return core_.options(); }
+
+  /// The namespace `name` ("/news"), created on first use.
+  Namespace of(std::string_view name) { return Namespace(&core_.of(name)); }
+  /// The main namespace "/" (Node's `io.sockets`).
+  Namespace sockets() { return of("/"); }
+
+  /// Registers a "connection" handler on the main namespace.
+  template <class F>
+  Server& on(std::string_view event, F&& handler) {
+    sockets().on(event, std::forward<F>(handler));
+    return *this;
+  }
+  /// Adds a connection middleware to the main namespace.
+  Server& use(std::function<void(Socket&, Next)> middleware) {
+    sockets().use(std::move(middleware));
+    return *this;
+  }
+
+  /// Members of `room` in the main namespace.
+  BroadcastOperator to(std::string room) { return sockets().to(std::move(room)); }
+  /// Members of several rooms.
+  BroadcastOperator to(const std::vector<std::string>& rooms) { return sockets().to(rooms); }
+  /// Same as to().
+  BroadcastOperator in(std::string room) { return sockets().in(std::move(room)); }
+  /// Everyone but the members of `room`.
+  BroadcastOperator except(std::string room) { return sockets().except(std::move(room)); }
+  /// Drop rather than queue for receivers that are not ready.
+  BroadcastOperator volatile_() { return sockets().volatile_(); }
+  /// Compression wish (kept for API parity).
+  BroadcastOperator compress(bool on) { return sockets().compress(on); }
+  /// Only this server.
+  BroadcastOperator local() { return sockets().local(); }
+  /// Reply timeout for an emit with a reply callback.
+  BroadcastOperator timeout(std::chrono::milliseconds t) { return sockets().timeout(t); }
+  /// Emits to every socket of the main namespace.
+  template <class... A>
+  std::size_t emit(std::string_view event, A&&... args) { return sockets().emit(event, std::forward<A>(args)...); }
+  /// Emits a "message" event to every socket of the main namespace.
+  template <class... A>
+  std::size_t send(A&&... args) { return sockets().send(std::forward<A>(args)...); }
+  /// Every socket of the main namespace.
+  std::vector<Socket> fetch_sockets() { return sockets().fetch_sockets(); }
+  /// Makes every socket of the main namespace join rooms.
+  void sockets_join(const std::vector<std::string>& rooms) { sockets().sockets_join(rooms); }
+  /// Makes every socket of the main namespace leave rooms.
+  void sockets_leave(const std::vector<std::string>& rooms) { sockets().sockets_leave(rooms); }
+  /// Disconnects every socket of the main namespace.
+  void disconnect_sockets(bool close = false) { sockets().disconnect_sockets(close); }
+
+  /// Closes the server: every socket is disconnected with "server shutting down" and every
+  /// connection closed; the path stops answering.
+  void close() { core_.close(); }
+
+ private:
+  void start() {
+    engine_ = std::make_unique<engineio::Server>(transport_, core_.options().path, core_.engine_options(), core_);
+    core_.attach(*engine_, [this](std::function<void()> fn) { transport_.post(std::move(fn)); });
+  }
+
+  std::unique_ptr<Transport> owned_transport_;
+  Transport& transport_;
+  detail::ServerCore core_;
+  std::unique_ptr<engineio::Server> engine_;
+};
+
+}  // namespace sio
