@@ -3,6 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 #include <map>
 #include <string>
 #include <vector>
@@ -656,4 +661,85 @@ TEST_CASE("a failing write at any point never disturbs the server") {
     CHECK(reasons.size() <= 1);
     if (n <= 4) CHECK(ws->closed());
   }
+}
+
+TEST_CASE("closing the Engine.IO connection under a socket gives \"forced close\"") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<std::string> reasons;
+  io.on("connection", [&](sio::Socket s) { s.on("disconnect", [&](std::string_view r) { reasons.emplace_back(r); }); });
+  Client c(f.t);
+  c.connect();
+  auto socket = io.fetch_sockets().front();
+  auto* session = io.engine().find(socket.conn_id());
+  REQUIRE(session);
+  session->close();
+  f.t.run_pending();
+  CHECK(reasons == std::vector<std::string>{"forced close"});
+  CHECK(c.closed());
+}
+
+TEST_CASE("the browser client is served from the configured file") {
+  Fixture f;
+  auto path = (std::filesystem::temp_directory_path() / ("sio-client-" + std::to_string(::getpid()) + ".js")).string();
+  {
+    std::ofstream out(path);
+    out << "/* client */";
+  }
+  auto o = f.options();
+  o.client_file = path;
+  Server io(f.t, o);
+  auto js = f.t.request("GET", "/socket.io/socket.io.js");
+  REQUIRE(js->done);
+  CHECK(js->status == 200);
+  CHECK(js->body == "/* client */");
+  CHECK(js->header("content-type").find("javascript") != std::string_view::npos);
+  auto map = f.t.request("GET", "/socket.io/socket.io.js.map");
+  CHECK(map->status == 404);
+  auto post = f.t.request("POST", "/socket.io/socket.io.js", "x");
+  CHECK(post->status == 405);
+  // Engine.IO traffic on the same path is untouched.
+  auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+  CHECK(open->status == 200);
+  std::remove(path.c_str());
+
+  o.serve_client = false;
+  Server quiet(f.t, [&] { auto q = o; q.path = "/other/"; return q; }());
+  CHECK(f.t.request("GET", "/other/socket.io.js")->status == 404);
+}
+
+TEST_CASE("setup mistakes throw at construction") {
+  Fixture f;
+  auto bad = [&](auto change) {
+    auto o = f.options();
+    change(o);
+    return o;
+  };
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.path = "nope"; })), std::invalid_argument);
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.transports = {"carrier-pigeon"}; })), std::invalid_argument);
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.transports = {}; })), std::invalid_argument);
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.ping_interval = 0ms; })), std::invalid_argument);
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.client_file = "/nonexistent/socket.io.js"; })),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(sio::Socket().on("disconnect", [](sio::Args) {}), std::invalid_argument);
+}
+
+TEST_CASE("a polling client takes part like a WebSocket one") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.on("connection", [](sio::Socket s) {
+    s.on("echo", [](sio::Args a, sio::Ack ack) { ack(a); });
+  });
+  auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+  auto sid = open->body.substr(open->body.find("\"sid\":\"") + 7, 20);
+  auto base = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+  CHECK(f.t.request("POST", base, "40")->body == "ok");
+  auto connected = f.t.request("GET", base);
+  REQUIRE(connected->done);
+  CHECK(connected->body.rfind("40{\"sid\":\"", 0) == 0);
+  // Two packets in one POST, the binary attachment base64-encoded; the answers come in one GET.
+  CHECK(f.t.request("POST", base, "4211[\"echo\",1]\x1e" "451-12[\"echo\",{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID")->body == "ok");
+  auto answers = f.t.request("GET", base);
+  REQUIRE(answers->done);
+  CHECK(answers->body == "4311[1]\x1e" "461-12[{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID");
 }
