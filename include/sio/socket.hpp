@@ -84,13 +84,40 @@ class Next {
 /// Replies to an event the client sent with an acknowledgement callback.
 ///
 /// `if (ack) ack("stored", 1);` — true only when the client asked for a reply and none was sent
-/// yet. Copyable; the reply is sent once, later calls are ignored.
+/// yet. Copyable; the reply is sent once, later calls are ignored. When the last copy is destroyed
+/// unanswered, the socket forgets the request, so a client cannot pile up requests the
+/// application never answers.
 class Ack {
  public:
   /// No reply expected.
   Ack() = default;
-  /// Reply `id` on `socket`.
-  Ack(std::weak_ptr<detail::SocketState> socket, std::uint64_t id) noexcept : socket_(std::move(socket)), id_(id) {}
+  /// Reply `id` on `socket`; the socket must be waiting for it (SocketState::awaited_acks).
+  Ack(std::weak_ptr<detail::SocketState> socket, std::uint64_t id) noexcept : socket_(std::move(socket)), id_(id) { retain(); }
+  /// Another handle on the same reply.
+  Ack(const Ack& other) noexcept : socket_(other.socket_), id_(other.id_) { retain(); }
+  /// Takes over `other`'s handle.
+  Ack(Ack&& other) noexcept : socket_(std::move(other.socket_)), id_(other.id_) { other.socket_.reset(); }
+  /// Replaces this handle with a copy of `other`.
+  Ack& operator=(const Ack& other) noexcept {
+    if (this != &other) {
+      release();
+      socket_ = other.socket_;
+      id_ = other.id_;
+      retain();
+    }
+    return *this;
+  }
+  /// Replaces this handle with `other`'s.
+  Ack& operator=(Ack&& other) noexcept {
+    if (this != &other) {
+      release();
+      socket_ = std::move(other.socket_);
+      id_ = other.id_;
+      other.socket_.reset();
+    }
+    return *this;
+  }
+  ~Ack() { release(); }
 
   /// True when the client waits for this reply.
   explicit operator bool() const noexcept;
@@ -102,6 +129,8 @@ class Ack {
 
  private:
   SendStatus send(detail::FunctionRef<void(detail::PayloadWriter&)> write) const;
+  void retain() noexcept;
+  void release() noexcept;
   std::weak_ptr<detail::SocketState> socket_;
   std::uint64_t id_ = 0;
 };

@@ -743,3 +743,29 @@ TEST_CASE("a polling client takes part like a WebSocket one") {
   REQUIRE(answers->done);
   CHECK(answers->body == "4311[1]\x1e" "461-12[{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID");
 }
+
+TEST_CASE("reply requests the application drops are forgotten; kept ones can answer later") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<sio::Ack> kept;
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) {
+    sock = s;
+    s.on("ignore", [] {});
+    s.on("keep", [&](sio::Args, sio::Ack ack) { kept.push_back(ack); });
+  });
+  Client c(f.t);
+  c.connect();
+  for (int i = 0; i < 100; ++i) c.send_text("42" + std::to_string(i) + R"(["ignore"])");
+  CHECK(sock.state()->awaited_acks.empty());
+  c.send_text(R"(42500["keep"])");
+  REQUIRE(kept.size() == 1);
+  CHECK(sock.state()->awaited_acks.size() == 1);
+  sio::Ack copy = kept.front();
+  kept.clear();
+  REQUIRE(copy);
+  copy("later");
+  CHECK(c.next() == std::string(R"(43500["later"])"));
+  CHECK_FALSE(copy);
+  CHECK(sock.state()->awaited_acks.empty());
+}

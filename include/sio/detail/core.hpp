@@ -77,7 +77,24 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   std::vector<std::shared_ptr<ErrorHandler>> error_handlers;
   std::vector<std::shared_ptr<std::function<void(Event&, Next)>>> middlewares;
   std::vector<PendingReply> pending_replies;  // replies this server waits for
-  std::vector<std::uint64_t> awaited_acks;    // replies the client waits for
+  struct AwaitedAck {
+    std::uint64_t id;
+    std::uint32_t handles;  // live sio::Ack objects for it
+  };
+  std::vector<AwaitedAck> awaited_acks;  // replies the client waits for
+
+  AwaitedAck* awaited(std::uint64_t id) noexcept {
+    for (auto& a : awaited_acks)
+      if (a.id == id) return &a;
+    return nullptr;
+  }
+  void forget_ack(std::uint64_t id) noexcept {
+    for (auto it = awaited_acks.begin(); it != awaited_acks.end(); ++it)
+      if (it->id == id) {
+        awaited_acks.erase(it);
+        return;
+      }
+  }
   std::uint64_t next_ack_id = 0;
   std::shared_ptr<void> data;
   std::chrono::system_clock::time_point connected_at;
@@ -394,8 +411,12 @@ class ServerCore final : public engineio::SessionHandler {
     }
     Ack ack;
     if (pkt->id) {
-      s.awaited_acks.push_back(*pkt->id);
-      ack = Ack(s.weak_from_this(), *pkt->id);
+      if (s.awaited(*pkt->id)) {
+        logf(LogLevel::warn, "socket ", s.id, " reused ack id ", std::to_string(*pkt->id), " still awaiting its reply");
+      } else {
+        s.awaited_acks.push_back({*pkt->id, 0});
+        ack = Ack(s.weak_from_this(), *pkt->id);
+      }
     }
     Event ev{name, Args(pkt, 1), ack};
     run_packet_middleware(s.shared_from_this(), std::make_shared<Event>(std::move(ev)), 0);
@@ -564,9 +585,8 @@ class ServerCore final : public engineio::SessionHandler {
 
   SendStatus send_ack(SocketState& s, std::uint64_t id, FunctionRef<void(PayloadWriter&)> write_args) {
     if (!s.connected()) return SendStatus::disconnected;
-    auto it = std::find(s.awaited_acks.begin(), s.awaited_acks.end(), id);
-    if (it == s.awaited_acks.end()) return SendStatus::dropped;  // already answered
-    s.awaited_acks.erase(it);
+    if (!s.awaited(id)) return SendStatus::dropped;  // already answered
+    s.forget_ack(id);
     auto packet = encode(protocol::PacketType::ack, s.nsp->name_, id, {}, write_args);
     return write(s, packet, false);
   }
@@ -816,7 +836,15 @@ namespace sio {
 // ---- Ack ----
 inline Ack::operator bool() const noexcept {
   auto s = socket_.lock();
-  return s && s->connected() && std::find(s->awaited_acks.begin(), s->awaited_acks.end(), id_) != s->awaited_acks.end();
+  return s && s->connected() && s->awaited(id_) != nullptr;
+}
+inline void Ack::retain() noexcept {
+  if (auto s = socket_.lock())
+    if (auto* a = s->awaited(id_)) ++a->handles;
+}
+inline void Ack::release() noexcept {
+  if (auto s = socket_.lock())
+    if (auto* a = s->awaited(id_); a && --a->handles == 0) s->forget_ack(id_);
 }
 inline SendStatus Ack::send(detail::FunctionRef<void(detail::PayloadWriter&)> write) const {
   auto s = socket_.lock();
