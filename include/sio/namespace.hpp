@@ -66,6 +66,12 @@ class Namespace {
   /// Emits to every socket of the namespace (see BroadcastOperator::emit).
   template <class... A>
   std::size_t emit(std::string_view event, A&&... args) const { return all().emit(event, std::forward<A>(args)...); }
+  /// Emits to every socket and collects their replies through a completion token (see
+  /// BroadcastOperator::emit_with_ack).
+  template <class... A>
+  auto emit_with_ack(std::string_view event, A&&... args_then_token) const {
+    return all().emit_with_ack(event, std::forward<A>(args_then_token)...);
+  }
   /// Emits a "message" event to every socket.
   template <class... A>
   std::size_t send(A&&... args) const { return all().send(std::forward<A>(args)...); }

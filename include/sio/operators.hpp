@@ -64,6 +64,12 @@ class BroadcastOperator {
   /// \returns the number of receivers.
   template <class... A>
   std::size_t emit(std::string_view event, A&&... args) const;
+  /// Emits `event` to every selected socket and delivers every reply through the completion
+  /// token given as the last argument, with the signature
+  /// `void(std::error_code, std::vector<sio::Args>)` (sio::error::timeout with the replies that
+  /// came when timeout() ran out).
+  template <class... A>
+  auto emit_with_ack(std::string_view event, A&&... args_then_token) const;
   /// Emits a "message" event.
   template <class... A>
   std::size_t send(A&&... args) const { return emit("message", std::forward<A>(args)...); }
@@ -87,6 +93,8 @@ class BroadcastOperator {
  private:
   template <class Tuple, std::size_t... I>
   std::size_t emit_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
+  template <class Tuple, std::size_t... I>
+  auto emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
   std::size_t emit_impl(std::string_view event, detail::FunctionRef<void(detail::PayloadWriter&)> write,
                         std::function<void(std::error_code, std::vector<Args>&)> replies) const;
 
@@ -115,6 +123,30 @@ std::size_t BroadcastOperator::emit(std::string_view event, A&&... args) const {
   } else {
     return emit_impl(event, [&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); }, nullptr);
   }
+}
+
+template <class... A>
+auto BroadcastOperator::emit_with_ack(std::string_view event, A&&... args_then_token) const {
+  static_assert(sizeof...(A) >= 1, "sio: emit_with_ack takes a completion token as its last argument");
+  return emit_with_ack_tuple(event, std::forward_as_tuple(std::forward<A>(args_then_token)...),
+                             std::make_index_sequence<sizeof...(A) - 1>{});
+}
+
+template <class Tuple, std::size_t... I>
+auto BroadcastOperator::emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
+  constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;
+  auto&& token = std::get<last>(std::forward<Tuple>(t));
+  return asio::async_initiate<decltype(token), void(std::error_code, std::vector<Args>)>(
+      [this, event, &t](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        emit_impl(
+            event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
+            [shared](std::error_code ec, std::vector<Args>& replies) {
+              auto executor = asio::get_associated_executor(*shared);
+              asio::dispatch(executor, [shared, ec, replies]() mutable { std::move(*shared)(ec, std::move(replies)); });
+            });
+      },
+      token);
 }
 
 template <class Tuple, std::size_t... I>

@@ -106,6 +106,12 @@ class Server {
   /// Emits to every socket of the main namespace.
   template <class... A>
   std::size_t emit(std::string_view event, A&&... args) { return sockets().emit(event, std::forward<A>(args)...); }
+  /// Emits to every socket of the main namespace and collects their replies through a
+  /// completion token (see BroadcastOperator::emit_with_ack).
+  template <class... A>
+  auto emit_with_ack(std::string_view event, A&&... args_then_token) {
+    return sockets().emit_with_ack(event, std::forward<A>(args_then_token)...);
+  }
   /// Emits a "message" event to every socket of the main namespace.
   template <class... A>
   std::size_t send(A&&... args) { return sockets().send(std::forward<A>(args)...); }

@@ -16,6 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/dispatch.hpp>
+
 #include "sio/args.hpp"
 #include "sio/detail/function_ref.hpp"
 #include "sio/detail/payload_writer.hpp"
@@ -188,7 +192,22 @@ class SocketEmitter {
   template <class... A>
   SendStatus emit(std::string_view event, A&&... args) const;
 
+  /// Emits `event` with `args` and asks for a reply, delivered through the Asio completion token
+  /// given as the last argument, with the signature `void(std::error_code, sio::Args)`:
+  /// a callback, `asio::use_future`, `asio::use_awaitable`, `asio::deferred`...
+  /// The error is sio::error::timeout (with timeout()), sio::error::socket_gone, or
+  /// sio::error::dropped (volatile_() while the client was not ready).
+  /// \code
+  /// // C++20, inside an asio::awaitable<void> coroutine:
+  /// auto [ec, reply] = co_await socket.timeout(5s).emit_with_ack(
+  ///     "question", "ok?", asio::experimental::as_tuple(asio::use_awaitable));  // Asio 1.22
+  /// \endcode
+  template <class... A>
+  auto emit_with_ack(std::string_view event, A&&... args_then_token) const;
+
  private:
+  template <class Tuple, std::size_t... I>
+  auto emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
   template <class Tuple, std::size_t... I>
   SendStatus emit_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
 
@@ -263,6 +282,12 @@ class Socket {
   template <class... A>
   SendStatus emit(std::string_view event, A&&... args) const {
     return SocketEmitter(state_).emit(event, std::forward<A>(args)...);
+  }
+  /// Emits `event` and delivers the reply through the completion token given last (see
+  /// SocketEmitter::emit_with_ack).
+  template <class... A>
+  auto emit_with_ack(std::string_view event, A&&... args_then_token) const {
+    return SocketEmitter(state_).emit_with_ack(event, std::forward<A>(args_then_token)...);
   }
   /// Emits a "message" event.
   template <class... A>
@@ -349,6 +374,31 @@ SendStatus SocketEmitter::emit(std::string_view event, A&&... args) const {
   } else {
     return emit_impl(event, [&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); }, nullptr);
   }
+}
+
+template <class... A>
+auto SocketEmitter::emit_with_ack(std::string_view event, A&&... args_then_token) const {
+  static_assert(sizeof...(A) >= 1, "sio: emit_with_ack takes a completion token as its last argument");
+  return emit_with_ack_tuple(event, std::forward_as_tuple(std::forward<A>(args_then_token)...),
+                             std::make_index_sequence<sizeof...(A) - 1>{});
+}
+
+template <class Tuple, std::size_t... I>
+auto SocketEmitter::emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
+  constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;
+  auto&& token = std::get<last>(std::forward<Tuple>(t));
+  return asio::async_initiate<decltype(token), void(std::error_code, Args)>(
+      [this, event, &t](auto handler) {
+        // std::function needs a copyable callable; completion handlers may be move-only.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        emit_impl(
+            event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
+            [shared](std::error_code ec, Args& reply) {
+              auto executor = asio::get_associated_executor(*shared);
+              asio::dispatch(executor, [shared, ec, reply]() mutable { std::move(*shared)(ec, std::move(reply)); });
+            });
+      },
+      token);
 }
 
 template <class Tuple, std::size_t... I>

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
+
+#include <asio/use_future.hpp>
 
 #include <unistd.h>
 #include <map>
@@ -768,4 +771,39 @@ TEST_CASE("reply requests the application drops are forgotten; kept ones can ans
   CHECK(c.next() == std::string(R"(43500["later"])"));
   CHECK_FALSE(copy);
   CHECK(sock.state()->awaited_acks.empty());
+}
+
+TEST_CASE("emit_with_ack takes Asio completion tokens") {
+  Fixture f;
+  Server io(f.t, f.options());
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) { sock = s; });
+  Client c(f.t);
+  c.connect();
+
+  // A plain callback as the token.
+  std::string got;
+  sock.emit_with_ack("q", 1, [&](std::error_code ec, sio::Args reply) {
+    CHECK_FALSE(ec);
+    got = reply.get<std::string>(0);
+  });
+  CHECK(c.next() == std::string(R"(420["q",1])"));
+  c.send_text(R"(430["a"])");
+  CHECK(got == "a");
+
+  // asio::use_future: the future is ready once the reply (here, the timeout) came.
+  auto fut = sock.timeout(50ms).emit_with_ack("q", asio::use_future);
+  f.t.advance(50ms);
+  REQUIRE(fut.wait_for(0s) == std::future_status::ready);
+  CHECK_THROWS(fut.get());
+
+  // Broadcast form.
+  std::size_t replies = 99;
+  io.timeout(50ms).emit_with_ack("all", [&](std::error_code ec, std::vector<sio::Args> r) {
+    CHECK_FALSE(ec);
+    replies = r.size();
+  });
+  c.drain();
+  c.send_text(R"(432["x"])");
+  CHECK(replies == 1);
 }

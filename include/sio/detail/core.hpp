@@ -95,7 +95,6 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
         return;
       }
   }
-  std::uint64_t next_ack_id = 0;
   std::shared_ptr<void> data;
   std::chrono::system_clock::time_point connected_at;
 
@@ -132,7 +131,9 @@ struct NamespaceState final : AdapterHost {
   std::vector<std::shared_ptr<std::function<void(Socket&)>>> connection_handlers;
   std::unordered_map<std::string, std::shared_ptr<SocketState>> sockets;  // connected ones
   std::unique_ptr<Adapter> adapter;
-  std::uint64_t next_broadcast_ack_id = 0;
+  // Ack ids of the namespace's emits, to one socket or many: shared, as Node does, so a socket
+  // never sees one id used for two pending questions.
+  std::uint64_t next_ack_id = 0;
   std::size_t delivered = 0;  // receivers of the broadcast under way
 
   NamespaceState(std::string n, ServerCore* c) : name_(std::move(n)), core(c) {}
@@ -536,7 +537,7 @@ class ServerCore final : public engineio::SessionHandler {
 
   std::uint64_t add_pending_reply(SocketState& s, std::function<void(std::error_code, Args&)> fn,
                                   std::optional<std::chrono::milliseconds> timeout, std::optional<std::uint64_t> id = {}) {
-    std::uint64_t ack_id = id ? *id : s.next_ack_id++;
+    std::uint64_t ack_id = id ? *id : s.nsp->next_ack_id++;
     TimerQueue::Id timer = 0;
     if (timeout) {
       timer = timers().schedule_after(*timeout, [this, weak = s.weak_from_this(), ack_id] {
@@ -596,7 +597,7 @@ class ServerCore final : public engineio::SessionHandler {
                         std::function<void(std::error_code, std::vector<Args>&)> replies,
                         std::optional<std::chrono::milliseconds> timeout) {
     std::optional<std::uint64_t> id;
-    if (replies) id = nsp.next_broadcast_ack_id++;
+    if (replies) id = nsp.next_ack_id++;
     auto packet = encode(protocol::PacketType::event, nsp.name_, id, event, write_args);
     ++broadcasting_;
     nsp.delivered = 0;
