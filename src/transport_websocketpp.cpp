@@ -797,6 +797,8 @@ std::unique_ptr<Timer> websocketpp::make_timer(std::function<void()> on_expiry) 
 
 void websocketpp::post(std::function<void()> fn) { asio::post(ioc_, std::move(fn)); }
 
+bool websocketpp::running_in_this_thread() const noexcept { return ioc_.get_executor().running_in_this_thread(); }
+
 void websocketpp::mount(std::string path, Handler& handler, MountOptions options) {
   impl_->mount(std::move(path), handler, options);
 }

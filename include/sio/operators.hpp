@@ -61,6 +61,8 @@ class BroadcastOperator {
   /// Emits to every selected socket; the packet is encoded once. When the last argument is a
   /// callback `(std::error_code, std::vector<Args>)`, each receiver is asked for a reply and the
   /// callback runs once with every reply, or with sio::error::timeout and the replies that came.
+  /// Safe to call from any thread: off the I/O thread the arguments are copied, the emit runs on
+  /// the I/O thread, and 0 is returned.
   /// \returns the number of receivers.
   template <class... A>
   std::size_t emit(std::string_view event, A&&... args) const;
@@ -97,6 +99,8 @@ class BroadcastOperator {
   auto emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
   std::size_t emit_impl(std::string_view event, detail::FunctionRef<void(detail::PayloadWriter&)> write,
                         std::function<void(std::error_code, std::vector<Args>&)> replies) const;
+  bool on_io_thread() const noexcept;
+  void post(std::function<void()> fn) const;
 
   detail::NamespaceState* nsp_;
   BroadcastOptions opts_;
@@ -117,6 +121,14 @@ constexpr bool last_is_replies_callback() {
 
 template <class... A>
 std::size_t BroadcastOperator::emit(std::string_view event, A&&... args) const {
+  if (!on_io_thread()) {
+    // Called from another thread: copy the arguments and emit on the I/O thread.
+    post([self = *this, ev = std::string(event),
+          captured = std::make_tuple(detail::capture_arg(std::forward<A>(args))...)]() mutable {
+      std::apply([&](auto&... a) { self.emit(ev, std::move(a)...); }, captured);
+    });
+    return 0;
+  }
   if constexpr (detail::last_is_replies_callback<A...>()) {
     return emit_tuple(event, std::forward_as_tuple(std::forward<A>(args)...),
                       std::make_index_sequence<sizeof...(A) - 1>{});

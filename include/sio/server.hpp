@@ -33,7 +33,10 @@ namespace sio {
 /// io.listen(3000);
 /// ioc.run();
 /// \endcode
-/// Every call must be made on the thread running the io_context (handlers already are).
+/// Handlers run on the thread running the io_context (the I/O thread), and calls are made there.
+/// Emits (Socket, BroadcastOperator, Namespace, Server) and Ack replies may also be made from
+/// any other thread: their arguments are copied and the emit runs on the I/O thread. Anything
+/// else goes through post().
 template <class Transport>
 class Server {
  public:
@@ -124,6 +127,10 @@ class Server {
   /// Disconnects every socket of the main namespace.
   void disconnect_sockets(bool close = false) { sockets().disconnect_sockets(close); }
 
+  /// Runs `fn` on the I/O thread. Safe to call from any thread: the way to reach the server from
+  /// a worker thread for anything other than emits and replies (which are safe as they are).
+  void post(std::function<void()> fn) { core_.post(std::move(fn)); }
+
   /// Closes the server: every socket is disconnected with "server shutting down" and every
   /// connection closed; the path stops answering.
   void close() { core_.close(); }
@@ -131,7 +138,9 @@ class Server {
  private:
   void start() {
     engine_ = std::make_unique<engineio::Server>(transport_, core_.options().path, core_.engine_options(), core_);
-    core_.attach(*engine_, [this](std::function<void()> fn) { transport_.post(std::move(fn)); });
+    core_.attach(
+        *engine_, [this](std::function<void()> fn) { transport_.post(std::move(fn)); },
+        [this] { return transport_.running_in_this_thread(); });
   }
 
   std::unique_ptr<Transport> owned_transport_;

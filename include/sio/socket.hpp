@@ -2,6 +2,7 @@
 /// \file
 /// sio::Socket: one client connected to one namespace, and the small types its API uses.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -85,58 +86,41 @@ class Next {
   std::shared_ptr<std::function<void(const ConnectError*)>> fn_;
 };
 
+namespace detail {
+// One reply a client waits for: shared by the copies of its sio::Ack, so that it is sent once
+// and costs the socket nothing once every copy is gone.
+struct AckState {
+  AckState(std::weak_ptr<SocketState> s, std::uint64_t i) noexcept : socket(std::move(s)), id(i) {}
+  std::weak_ptr<SocketState> socket;
+  std::uint64_t id;
+  std::atomic<bool> answered{false};
+};
+}  // namespace detail
+
 /// Replies to an event the client sent with an acknowledgement callback.
 ///
 /// `if (ack) ack("stored", 1);` — true only when the client asked for a reply and none was sent
-/// yet. Copyable; the reply is sent once, later calls are ignored. When the last copy is destroyed
-/// unanswered, the socket forgets the request, so a client cannot pile up requests the
-/// application never answers.
+/// yet. Copyable, and callable from any thread; the reply is sent once, later calls are ignored.
 class Ack {
  public:
   /// No reply expected.
   Ack() = default;
-  /// Reply `id` on `socket`; the socket must be waiting for it (SocketState::awaited_acks).
-  Ack(std::weak_ptr<detail::SocketState> socket, std::uint64_t id) noexcept : socket_(std::move(socket)), id_(id) { retain(); }
-  /// Another handle on the same reply.
-  Ack(const Ack& other) noexcept : socket_(other.socket_), id_(other.id_) { retain(); }
-  /// Takes over `other`'s handle.
-  Ack(Ack&& other) noexcept : socket_(std::move(other.socket_)), id_(other.id_) { other.socket_.reset(); }
-  /// Replaces this handle with a copy of `other`.
-  Ack& operator=(const Ack& other) noexcept {
-    if (this != &other) {
-      release();
-      socket_ = other.socket_;
-      id_ = other.id_;
-      retain();
-    }
-    return *this;
-  }
-  /// Replaces this handle with `other`'s.
-  Ack& operator=(Ack&& other) noexcept {
-    if (this != &other) {
-      release();
-      socket_ = std::move(other.socket_);
-      id_ = other.id_;
-      other.socket_.reset();
-    }
-    return *this;
-  }
-  ~Ack() { release(); }
+  /// Reply `id` on `socket`.
+  Ack(std::weak_ptr<detail::SocketState> socket, std::uint64_t id)
+      : state_(std::make_shared<detail::AckState>(std::move(socket), id)) {}
 
   /// True when the client waits for this reply.
   explicit operator bool() const noexcept;
   /// Sends the reply with `args` (values as for Socket::emit; a sio::Args is spliced).
+  /// \returns SendStatus::dropped when the reply was sent already.
   template <class... A>
-  SendStatus operator()(A&&... args) const {
-    return send([&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); });
-  }
+  SendStatus operator()(A&&... args) const;
 
  private:
-  SendStatus send(detail::FunctionRef<void(detail::PayloadWriter&)> write) const;
-  void retain() noexcept;
-  void release() noexcept;
-  std::weak_ptr<detail::SocketState> socket_;
-  std::uint64_t id_ = 0;
+  SendStatus send(detail::FunctionRef<void(detail::PayloadWriter&)> write, bool claimed = false) const;
+  bool on_io_thread() const noexcept;
+  void post(std::function<void()> fn) const;
+  std::shared_ptr<detail::AckState> state_;
 };
 
 /// An event as a `socket.use` middleware sees it.
@@ -213,6 +197,8 @@ class SocketEmitter {
 
   SendStatus emit_impl(std::string_view event, detail::FunctionRef<void(detail::PayloadWriter&)> write,
                        std::function<void(std::error_code, Args&)> reply) const;
+  bool on_io_thread() const noexcept;
+  void post(std::function<void()> fn) const;
 
   std::shared_ptr<detail::SocketState> socket_;
   std::optional<std::chrono::milliseconds> timeout_;
@@ -344,6 +330,24 @@ template <class T>
 struct is_reply_callback<T, std::enable_if_t<std::is_invocable_v<T&, std::error_code, Args&> ||
                                              std::is_invocable_v<T&, Args&>>> : std::true_type {};
 
+template <class T>
+struct is_rapidjson_value : std::false_type {};
+template <class E, class Al>
+struct is_rapidjson_value<rapidjson::GenericValue<E, Al>> : std::true_type {};
+template <class E, class Al, class S>
+struct is_rapidjson_value<rapidjson::GenericDocument<E, Al, S>> : std::true_type {};
+
+// An argument copied so that an emit made on another thread can run later on the I/O thread:
+// views become strings, RapidJSON values become owning sio::Values.
+template <class T>
+auto capture_arg(T&& v) {
+  using D = std::decay_t<T>;
+  if constexpr (is_rapidjson_value<D>::value) return Value(static_cast<const rapidjson::Value&>(v));
+  else if constexpr (std::is_same_v<D, const char*> || std::is_same_v<D, char*> || std::is_same_v<D, std::string_view>)
+    return std::string(v);
+  else return D(std::forward<T>(v));
+}
+
 template <class... A>
 constexpr bool last_is_reply_callback() {
   if constexpr (sizeof...(A) == 0) {
@@ -368,12 +372,33 @@ std::function<void(std::error_code, Args&)> make_reply(F&& f) {
 
 template <class... A>
 SendStatus SocketEmitter::emit(std::string_view event, A&&... args) const {
+  if (!on_io_thread()) {
+    // Called from another thread: copy the arguments and emit on the I/O thread.
+    post([self = *this, ev = std::string(event),
+          captured = std::make_tuple(detail::capture_arg(std::forward<A>(args))...)]() mutable {
+      std::apply([&](auto&... a) { self.emit(ev, std::move(a)...); }, captured);
+    });
+    return SendStatus::queued;
+  }
   if constexpr (detail::last_is_reply_callback<A...>()) {
     return emit_tuple(event, std::forward_as_tuple(std::forward<A>(args)...),
                       std::make_index_sequence<sizeof...(A) - 1>{});
   } else {
     return emit_impl(event, [&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); }, nullptr);
   }
+}
+
+template <class... A>
+SendStatus Ack::operator()(A&&... args) const {
+  if (!on_io_thread()) {
+    if (!state_ || state_->answered.exchange(true)) return SendStatus::dropped;
+    post([self = *this, captured = std::make_tuple(detail::capture_arg(std::forward<A>(args))...)]() mutable {
+      std::apply([&](auto&... a) { self.send([&](detail::PayloadWriter& w) { (w.argument(std::move(a)), ...); }, true); },
+                 captured);
+    });
+    return SendStatus::queued;
+  }
+  return send([&](detail::PayloadWriter& w) { (w.argument(std::forward<A>(args)), ...); });
 }
 
 template <class... A>

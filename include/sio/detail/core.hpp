@@ -77,24 +77,6 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   std::vector<std::shared_ptr<ErrorHandler>> error_handlers;
   std::vector<std::shared_ptr<std::function<void(Event&, Next)>>> middlewares;
   std::vector<PendingReply> pending_replies;  // replies this server waits for
-  struct AwaitedAck {
-    std::uint64_t id;
-    std::uint32_t handles;  // live sio::Ack objects for it
-  };
-  std::vector<AwaitedAck> awaited_acks;  // replies the client waits for
-
-  AwaitedAck* awaited(std::uint64_t id) noexcept {
-    for (auto& a : awaited_acks)
-      if (a.id == id) return &a;
-    return nullptr;
-  }
-  void forget_ack(std::uint64_t id) noexcept {
-    for (auto it = awaited_acks.begin(); it != awaited_acks.end(); ++it)
-      if (it->id == id) {
-        awaited_acks.erase(it);
-        return;
-      }
-  }
   std::shared_ptr<void> data;
   std::chrono::system_clock::time_point connected_at;
 
@@ -181,16 +163,21 @@ class ServerCore final : public engineio::SessionHandler {
     return e;
   }
 
-  void attach(engineio::Server& engine, std::function<void(std::function<void()>)> post) {
+  void attach(engineio::Server& engine, std::function<void(std::function<void()>)> post,
+              std::function<bool()> in_io_thread) {
     engine_ = &engine;
     post_ = std::move(post);
+    in_io_thread_ = std::move(in_io_thread);
     engine.set_request_interceptor([this](const std::shared_ptr<transport::HttpExchange>& ex) { return serve_client(*ex); });
   }
 
   const ServerOptions& options() const noexcept { return options_; }
   engineio::Server& engine() noexcept { return *engine_; }
   TimerQueue& timers() noexcept { return engine_->timers(); }
-  // Runs fn later on the I/O thread, unless the server is gone by then.
+  // Whether the caller runs on the I/O thread (other threads have their calls posted).
+  bool on_io_thread() const noexcept { return !in_io_thread_ || in_io_thread_(); }
+
+  // Runs fn later on the I/O thread, unless the server is gone by then. Safe from any thread.
   void post(std::function<void()> fn) {
     post_([alive = std::weak_ptr<int>(alive_), fn = std::move(fn)] {
       if (alive.lock()) fn();
@@ -411,14 +398,7 @@ class ServerCore final : public engineio::SessionHandler {
       name = name_storage;
     }
     Ack ack;
-    if (pkt->id) {
-      if (s.awaited(*pkt->id)) {
-        logf(LogLevel::warn, "socket ", s.id, " reused ack id ", std::to_string(*pkt->id), " still awaiting its reply");
-      } else {
-        s.awaited_acks.push_back({*pkt->id, 0});
-        ack = Ack(s.weak_from_this(), *pkt->id);
-      }
-    }
+    if (pkt->id) ack = Ack(s.weak_from_this(), *pkt->id);
     Event ev{name, Args(pkt, 1), ack};
     run_packet_middleware(s.shared_from_this(), std::make_shared<Event>(std::move(ev)), 0);
   }
@@ -586,8 +566,6 @@ class ServerCore final : public engineio::SessionHandler {
 
   SendStatus send_ack(SocketState& s, std::uint64_t id, FunctionRef<void(PayloadWriter&)> write_args) {
     if (!s.connected()) return SendStatus::disconnected;
-    if (!s.awaited(id)) return SendStatus::dropped;  // already answered
-    s.forget_ack(id);
     auto packet = encode(protocol::PacketType::ack, s.nsp->name_, id, {}, write_args);
     return write(s, packet, false);
   }
@@ -688,7 +666,6 @@ class ServerCore final : public engineio::SessionHandler {
     s.reason_handlers.clear();
     s.error_handlers.clear();
     s.middlewares.clear();
-    s.awaited_acks.clear();
   }
 
   void fire_reason(SocketState& s, bool disconnecting, std::string_view reason) {
@@ -810,6 +787,7 @@ class ServerCore final : public engineio::SessionHandler {
   ServerOptions options_;
   engineio::Server* engine_ = nullptr;
   std::function<void(std::function<void()>)> post_;
+  std::function<bool()> in_io_thread_;
   std::map<std::string, std::unique_ptr<NamespaceState>, std::less<>> nsps_;
   SidGenerator random_;
   std::string json_;  // reused by every encode: no allocation once it has grown
@@ -836,21 +814,25 @@ namespace sio {
 
 // ---- Ack ----
 inline Ack::operator bool() const noexcept {
-  auto s = socket_.lock();
-  return s && s->connected() && s->awaited(id_) != nullptr;
+  if (!state_ || state_->answered.load()) return false;
+  auto s = state_->socket.lock();
+  if (!s) return false;
+  // Off the I/O thread the socket's state cannot be read; the reply is then still due.
+  return !on_io_thread() || s->phase == detail::SocketState::Phase::connected;
 }
-inline void Ack::retain() noexcept {
-  if (auto s = socket_.lock())
-    if (auto* a = s->awaited(id_)) ++a->handles;
+inline bool Ack::on_io_thread() const noexcept {
+  auto s = state_ ? state_->socket.lock() : nullptr;
+  return !s || !s->core() || s->core()->on_io_thread();
 }
-inline void Ack::release() noexcept {
-  if (auto s = socket_.lock())
-    if (auto* a = s->awaited(id_); a && --a->handles == 0) s->forget_ack(id_);
+inline void Ack::post(std::function<void()> fn) const {
+  if (auto s = state_ ? state_->socket.lock() : nullptr; s && s->core()) s->core()->post(std::move(fn));
 }
-inline SendStatus Ack::send(detail::FunctionRef<void(detail::PayloadWriter&)> write) const {
-  auto s = socket_.lock();
+inline SendStatus Ack::send(detail::FunctionRef<void(detail::PayloadWriter&)> write, bool claimed) const {
+  if (!state_) return SendStatus::dropped;
+  if (!claimed && state_->answered.exchange(true)) return SendStatus::dropped;
+  auto s = state_->socket.lock();
   if (!s || !s->connected()) return SendStatus::disconnected;
-  return s->core()->send_ack(*s, id_, write);
+  return s->core()->send_ack(*s, state_->id, write);
 }
 
 // ---- Handshake ----
@@ -922,6 +904,13 @@ inline SendStatus SocketEmitter::emit_impl(std::string_view event, detail::Funct
                                            std::function<void(std::error_code, Args&)> reply) const {
   if (!socket_ || !socket_->core()) return SendStatus::disconnected;
   return socket_->core()->emit_to(socket_.get(), event, write, std::move(reply), timeout_, volatile_flag_);
+}
+
+inline bool SocketEmitter::on_io_thread() const noexcept {
+  return !socket_ || !socket_->core() || socket_->core()->on_io_thread();
+}
+inline void SocketEmitter::post(std::function<void()> fn) const {
+  if (socket_ && socket_->core()) socket_->core()->post(std::move(fn));
 }
 
 // ---- Socket ----
@@ -1018,6 +1007,10 @@ inline std::size_t BroadcastOperator::emit_impl(std::string_view event, detail::
                                                 std::function<void(std::error_code, std::vector<Args>&)> replies) const {
   if (!nsp_) return 0;
   return nsp_->core->broadcast(*nsp_, opts_, event, write, std::move(replies), timeout_);
+}
+inline bool BroadcastOperator::on_io_thread() const noexcept { return !nsp_ || nsp_->core->on_io_thread(); }
+inline void BroadcastOperator::post(std::function<void()> fn) const {
+  if (nsp_) nsp_->core->post(std::move(fn));
 }
 inline std::vector<Socket> BroadcastOperator::fetch_sockets() const {
   std::vector<Socket> out;

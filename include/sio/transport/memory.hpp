@@ -33,7 +33,8 @@ namespace sio::transport {
 /// asio::io_context& context();                     // the I/O thread's context: everything runs on it
 /// transport::TimePoint now() const;                // the clock of every deadline
 /// std::unique_ptr<transport::Timer> make_timer(std::function<void()> on_expiry);
-/// void post(std::function<void()> fn);             // runs fn later on the I/O thread, never inside post()
+/// void post(std::function<void()> fn);             // runs fn later on the I/O thread, never inside post(); thread-safe
+/// bool running_in_this_thread() const;             // whether the caller is on the I/O thread
 /// void mount(std::string path, transport::Handler& handler, transport::MountOptions options);
 /// void unmount(const std::string& path);
 /// void set_http_callback(transport::HttpCallback cb);
@@ -101,6 +102,8 @@ class memory {
   TimePoint now() const noexcept { return now_; }
   /// A timer on the manual clock; it fires in advance() or run_pending() once its deadline is reached.
   std::unique_ptr<Timer> make_timer(std::function<void()> on_expiry);
+  /// True: everything this transport does runs on the caller's thread.
+  bool running_in_this_thread() const noexcept { return true; }
   /// Queues `fn` for run_pending().
   void post(std::function<void()> fn) { posted_.push_back(std::move(fn)); }
   /// Routes requests whose path starts with `path` to `handler`.

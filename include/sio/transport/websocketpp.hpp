@@ -81,8 +81,10 @@ class websocketpp {
   /// Makes a disarmed timer on the io_context; `on_expiry` runs on it when an arming expires.
   /// The timer may be destroyed at any time, including from `on_expiry`.
   std::unique_ptr<Timer> make_timer(std::function<void()> on_expiry);
-  /// Runs `fn` later on the io_context.
+  /// Runs `fn` later on the io_context. Safe to call from any thread.
   void post(std::function<void()> fn);
+  /// Whether the calling thread is running the io_context (the I/O thread).
+  bool running_in_this_thread() const noexcept;
 
   /// Sends HTTP requests and WebSocket upgrades whose path starts with `path` (e.g.
   /// "/socket.io/") to `handler`, which must outlive the mount. The longest matching path wins;
