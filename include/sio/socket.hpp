@@ -39,6 +39,33 @@ class ServerCore;
 class Socket;
 class BroadcastOperator;
 
+/// Why a socket disconnected; to_string() gives Node's reason string.
+enum class DisconnectReason : unsigned char {
+  client_namespace_disconnect,  ///< The client left the namespace (`socket.disconnect()` on the client).
+  server_namespace_disconnect,  ///< The server disconnected the socket (Socket::disconnect).
+  transport_close,              ///< The client closed the connection, or its page went away.
+  transport_error,              ///< The connection failed.
+  ping_timeout,                 ///< The client did not answer a ping in time.
+  parse_error,                  ///< The client sent something that does not parse.
+  forced_close,                 ///< The server closed the Engine.IO connection under the socket.
+  server_shutting_down,         ///< The server is closing (Server::close).
+};
+
+/// Node's string for `reason`, e.g. "ping timeout".
+inline std::string_view to_string(DisconnectReason reason) noexcept {
+  switch (reason) {
+    case DisconnectReason::client_namespace_disconnect: return "client namespace disconnect";
+    case DisconnectReason::server_namespace_disconnect: return "server namespace disconnect";
+    case DisconnectReason::transport_close: return "transport close";
+    case DisconnectReason::transport_error: return "transport error";
+    case DisconnectReason::ping_timeout: return "ping timeout";
+    case DisconnectReason::parse_error: return "parse error";
+    case DisconnectReason::forced_close: return "forced close";
+    case DisconnectReason::server_shutting_down: return "server shutting down";
+  }
+  return "transport close";
+}
+
 /// What happened to a packet handed to emit().
 enum class SendStatus {
   sent,          ///< Handed to the transport.
@@ -216,7 +243,7 @@ class SocketEmitter {
 ///     s.broadcast().emit("chat", args);
 ///     if (ack) ack("ok");
 ///   });
-///   socket.on("disconnect", [](sio::Socket s, std::string_view reason) {});
+///   socket.on("disconnect", [](sio::Socket s, sio::DisconnectReason reason) {});
 /// });
 /// \endcode
 class Socket {
@@ -248,7 +275,8 @@ class Socket {
 
   /// Registers a handler for `event`. Accepted signatures, by what they take:
   /// `(Socket, Args, Ack)`, `(Socket, Args)`, `(Socket, Ack)`, `(Args, Ack)`, `(Args)`, `(Socket)`, `()`.
-  /// For "disconnecting" and "disconnect": `(Socket, std::string_view reason)` or `(std::string_view reason)`.
+  /// For "disconnecting" and "disconnect": `(Socket, DisconnectReason)`, `(DisconnectReason)`,
+  /// `(Socket, std::string_view reason)` or `(std::string_view reason)` (Node's reason strings).
   /// For "error" (raised by `use()` middleware): `(Socket, const ConnectError&)` or `(const ConnectError&)`.
   /// \throws std::invalid_argument when the signature does not fit the event.
   template <class F>
@@ -313,7 +341,7 @@ class Socket {
 
  private:
   void add_handler(std::string_view event, std::function<void(Socket&, Args&, Ack&)> fn, bool once);
-  void add_reason_handler(std::string_view event, std::function<void(Socket&, std::string_view)> fn, bool once);
+  void add_reason_handler(std::string_view event, std::function<void(Socket&, DisconnectReason)> fn, bool once);
   void add_error_handler(std::function<void(Socket&, const ConnectError&)> fn, bool once);
   template <class F>
   Socket& register_handler(std::string_view event, F&& handler, bool once);
@@ -448,8 +476,10 @@ Socket& Socket::once(std::string_view event, F&& handler) {
 template <class F>
 Socket& Socket::register_handler(std::string_view event, F&& h, bool once) {
   using Fn = std::decay_t<F>;
-  constexpr bool reason_socket = std::is_invocable_v<Fn&, Socket&, std::string_view>;
-  constexpr bool reason_only = std::is_invocable_v<Fn&, std::string_view>;
+  constexpr bool typed_socket = std::is_invocable_v<Fn&, Socket&, DisconnectReason>;
+  constexpr bool typed_only = std::is_invocable_v<Fn&, DisconnectReason>;
+  constexpr bool reason_socket = typed_socket || std::is_invocable_v<Fn&, Socket&, std::string_view>;
+  constexpr bool reason_only = typed_only || std::is_invocable_v<Fn&, std::string_view>;
   constexpr bool error_socket = std::is_invocable_v<Fn&, Socket&, const ConnectError&>;
   constexpr bool error_only = std::is_invocable_v<Fn&, const ConnectError&>;
   constexpr bool ev_socket_args_ack = std::is_invocable_v<Fn&, Socket&, Args&, Ack&>;
@@ -467,14 +497,18 @@ Socket& Socket::register_handler(std::string_view event, F&& h, bool once) {
                 "\"error\" handler (Socket, const ConnectError&) or (const ConnectError&)");
 
   if (event == "disconnect" || event == "disconnecting") {
-    if constexpr (reason_socket) {
-      add_reason_handler(event, [f = std::forward<F>(h)](Socket& s, std::string_view r) mutable { f(s, r); }, once);
+    if constexpr (typed_socket) {
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket& s, DisconnectReason r) mutable { f(s, r); }, once);
+    } else if constexpr (typed_only) {
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket&, DisconnectReason r) mutable { f(r); }, once);
+    } else if constexpr (reason_socket) {
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket& s, DisconnectReason r) mutable { f(s, to_string(r)); }, once);
     } else if constexpr (reason_only) {
-      add_reason_handler(event, [f = std::forward<F>(h)](Socket&, std::string_view r) mutable { f(r); }, once);
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket&, DisconnectReason r) mutable { f(to_string(r)); }, once);
     } else if constexpr (ev_socket) {
-      add_reason_handler(event, [f = std::forward<F>(h)](Socket& s, std::string_view) mutable { f(s); }, once);
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket& s, DisconnectReason) mutable { f(s); }, once);
     } else if constexpr (ev_none) {
-      add_reason_handler(event, [f = std::forward<F>(h)](Socket&, std::string_view) mutable { f(); }, once);
+      add_reason_handler(event, [f = std::forward<F>(h)](Socket&, DisconnectReason) mutable { f(); }, once);
     } else {
       throw std::invalid_argument("sio: a \"" + std::string(event) +
                                   "\" handler takes (Socket, std::string_view reason) or (std::string_view reason)");

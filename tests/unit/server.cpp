@@ -845,3 +845,19 @@ TEST_CASE("emits and replies from other threads run later on the I/O thread") {
   CHECK(c.drain() == std::vector<std::string>{R"(451-["one","view",{"k":[1,2]},{"_placeholder":true,"num":0}])", "b",
                                               R"(42["all",1])", R"(437["answer"])"});
 }
+
+TEST_CASE("disconnect handlers may take the typed reason") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<sio::DisconnectReason> typed;
+  std::vector<std::string> named;
+  io.on("connection", [&](sio::Socket s) {
+    s.on("disconnect", [&](sio::Socket, sio::DisconnectReason r) { typed.push_back(r); });
+    s.on("disconnecting", [&](sio::DisconnectReason r) { named.emplace_back(sio::to_string(r)); });
+  });
+  Client c(f.t);
+  c.connect();
+  c.send_text("41");
+  CHECK(typed == std::vector<sio::DisconnectReason>{sio::DisconnectReason::client_namespace_disconnect});
+  CHECK(named == std::vector<std::string>{"client namespace disconnect"});
+}

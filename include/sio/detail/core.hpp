@@ -36,12 +36,18 @@ class ServerCore;
 struct ClientState;
 struct NamespaceState;
 
-// Node's reasons for a socket's disconnection, beside the Engine.IO ones.
-inline constexpr std::string_view reason_client_disconnect = "client namespace disconnect";
-inline constexpr std::string_view reason_server_disconnect = "server namespace disconnect";
-inline constexpr std::string_view reason_shutting_down = "server shutting down";
-inline constexpr std::string_view reason_parse_error = "parse error";
-inline constexpr std::string_view reason_forced_close = "forced close";
+// The socket-level reason for the end of an Engine.IO session.
+inline DisconnectReason to_disconnect_reason(engineio::CloseReason r) noexcept {
+  switch (r) {
+    case engineio::CloseReason::transport_close: return DisconnectReason::transport_close;
+    case engineio::CloseReason::transport_error: return DisconnectReason::transport_error;
+    case engineio::CloseReason::ping_timeout: return DisconnectReason::ping_timeout;
+    case engineio::CloseReason::parse_error: return DisconnectReason::parse_error;
+    case engineio::CloseReason::forced_close: return DisconnectReason::forced_close;
+    case engineio::CloseReason::server_shutting_down: return DisconnectReason::server_shutting_down;
+  }
+  return DisconnectReason::transport_close;
+}
 
 struct SocketState : std::enable_shared_from_this<SocketState> {
   enum class Phase : unsigned char { connecting, connected, closed };
@@ -54,7 +60,7 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   };
   struct ReasonHandler {
     bool disconnecting = false;
-    std::function<void(Socket&, std::string_view)> fn;
+    std::function<void(Socket&, DisconnectReason)> fn;
     bool once = false;
   };
   struct ErrorHandler {
@@ -233,7 +239,7 @@ class ServerCore final : public engineio::SessionHandler {
     std::error_code ec = binary ? client->decoder.feed_binary(data) : client->decoder.feed_text(data);
     if (ec) {
       logf(LogLevel::warn, "closing connection ", session.id(), ": ", ec.message());
-      close_client(*client, reason_parse_error);
+      close_client(*client, DisconnectReason::parse_error);
       return;
     }
     if (client->decoder.ready()) dispatch(*client, client->decoder.take());
@@ -248,7 +254,7 @@ class ServerCore final : public engineio::SessionHandler {
     auto finish = [this, c = std::shared_ptr<ClientState>(std::move(owned)), reason] {
       if (c->connect_timer) timers().cancel(c->connect_timer);
       auto sockets = c->sockets;
-      for (auto& s : sockets) close_socket(*s, engineio::to_string(reason));
+      for (auto& s : sockets) close_socket(*s, to_disconnect_reason(reason));
     };
     // A close met while a broadcast walks the room index is finished after it.
     if (broadcasting_ > 0) post(std::move(finish));
@@ -262,7 +268,7 @@ class ServerCore final : public engineio::SessionHandler {
     switch (packet.type) {
       case PacketType::connect: return on_connect(client, std::move(packet));
       case PacketType::disconnect:
-        if (auto* s = client.socket_for(packet.nsp)) close_socket(*s, reason_client_disconnect);
+        if (auto* s = client.socket_for(packet.nsp)) close_socket(*s, DisconnectReason::client_namespace_disconnect);
         return;
       case PacketType::event:
       case PacketType::binary_event:
@@ -278,7 +284,7 @@ class ServerCore final : public engineio::SessionHandler {
         return;
       case PacketType::connect_error:
         log(LogLevel::warn, "a client sent CONNECT_ERROR: closing its connection");
-        close_client(client, reason_parse_error);
+        close_client(client, DisconnectReason::parse_error);
         return;
     }
   }
@@ -632,7 +638,7 @@ class ServerCore final : public engineio::SessionHandler {
   // ---- closing ----
 
   // Ends one socket: "disconnecting", leave every room, "disconnect", then drops its handlers.
-  void close_socket(SocketState& s, std::string_view reason) {
+  void close_socket(SocketState& s, DisconnectReason reason) {
     if (s.phase == SocketState::Phase::closed) return;
     auto keep = s.shared_from_this();
     if (s.phase == SocketState::Phase::connecting) {
@@ -668,7 +674,7 @@ class ServerCore final : public engineio::SessionHandler {
     s.middlewares.clear();
   }
 
-  void fire_reason(SocketState& s, bool disconnecting, std::string_view reason) {
+  void fire_reason(SocketState& s, bool disconnecting, DisconnectReason reason) {
     Socket handle(s.shared_from_this());
     auto handlers = s.reason_handlers;
     for (const auto& h : handlers) {
@@ -696,11 +702,11 @@ class ServerCore final : public engineio::SessionHandler {
     text.push_back('4');
     protocol::encode(text, protocol::PacketType::disconnect, s.nsp->name_, std::nullopt, nullptr, 0);
     client.session->send(engineio::make_text_frame(std::move(text)));
-    close_socket(s, reason_server_disconnect);
+    close_socket(s, DisconnectReason::server_namespace_disconnect);
   }
 
   // Closes a whole connection, telling its sockets `reason` first.
-  void close_client(ClientState& client, std::string_view reason) {
+  void close_client(ClientState& client, DisconnectReason reason) {
     auto sockets = client.sockets;
     for (auto& s : sockets) close_socket(*s, reason);
     if (client.session) client.session->close();
@@ -712,7 +718,7 @@ class ServerCore final : public engineio::SessionHandler {
       (void)name;
       std::vector<std::shared_ptr<SocketState>> sockets;
       for (auto& [id, s] : nsp->sockets) sockets.push_back(s);
-      for (auto& s : sockets) close_socket(*s, reason_shutting_down);
+      for (auto& s : sockets) close_socket(*s, DisconnectReason::server_shutting_down);
     }
     if (engine_) engine_->close();
   }
@@ -945,7 +951,7 @@ inline void Socket::add_handler(std::string_view event, std::function<void(Socke
   h->once = once;
   state_->handlers.push_back(std::move(h));
 }
-inline void Socket::add_reason_handler(std::string_view event, std::function<void(Socket&, std::string_view)> fn, bool once) {
+inline void Socket::add_reason_handler(std::string_view event, std::function<void(Socket&, DisconnectReason)> fn, bool once) {
   if (!state_ || state_->phase == detail::SocketState::Phase::closed) return;
   auto h = std::make_shared<detail::SocketState::ReasonHandler>();
   h->disconnecting = event == "disconnecting";
