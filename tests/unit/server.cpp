@@ -861,3 +861,16 @@ TEST_CASE("disconnect handlers may take the typed reason") {
   CHECK(typed == std::vector<sio::DisconnectReason>{sio::DisconnectReason::client_namespace_disconnect});
   CHECK(named == std::vector<std::string>{"client namespace disconnect"});
 }
+
+TEST_CASE("refused requests and bad Engine.IO input are logged") {
+  Fixture f;
+  Server io(f.t, f.options());
+  auto r = f.t.request("GET", "/socket.io/?EIO=3&transport=polling");
+  CHECK(r->status == 400);
+  REQUIRE_FALSE(f.log.empty());
+  CHECK(f.log.back().find("Unsupported protocol version") != std::string::npos);
+  Client c(f.t);
+  c.send_text("x");
+  CHECK(c.closed());
+  CHECK(f.log.back().find("on WebSocket; closing it") != std::string::npos);
+}

@@ -166,6 +166,7 @@ class ServerCore final : public engineio::SessionHandler {
     e.cors_origins = options_.cors.origins;
     e.cors_credentials = options_.cors.credentials;
     e.allow_request = options_.allow_request;
+    e.logger = options_.logger;
     return e;
   }
 

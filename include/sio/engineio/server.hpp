@@ -17,6 +17,7 @@
 #include "sio/engineio/frame.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session.hpp"
+#include "sio/log.hpp"
 #include "sio/transport/transport.hpp"
 
 namespace sio::engineio {
@@ -48,6 +49,8 @@ struct ServerOptions {
   bool cors_credentials = false;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;
+  /// Where refused requests and bad input are reported; silent when empty.
+  Logger logger;
 };
 
 /// An Engine.IO v4 server mounted on a transport at a path such as "/engine.io/".
@@ -134,6 +137,8 @@ class Server final : public transport::Handler {
   std::error_code check_handshake(const transport::HttpRequest& request) const;
   transport::Headers cors_headers(const transport::HttpRequest& request) const;
   void respond_error(transport::HttpExchange& exchange, std::error_code ec) const;
+  template <class... P>
+  void log(LogLevel level, const P&... parts) const;
   void schedule_deferred();
   void run_deferred();
 

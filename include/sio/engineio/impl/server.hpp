@@ -179,7 +179,8 @@ class ServerSession final : public Session {
   /// A frame on the session's own WebSocket.
   void on_ws_frame(std::string_view data, bool binary) {
     PacketView p;
-    if (decode_frame(data, binary, p)) {
+    if (const std::error_code ec = decode_frame(data, binary, p)) {
+      server_.log(LogLevel::warn, "session ", id_, ": ", ec.message(), " on WebSocket; closing it");
       finish(CloseReason::parse_error);
       return;
     }
@@ -192,6 +193,7 @@ class ServerSession final : public Session {
   void on_poll(const std::shared_ptr<transport::HttpExchange>& exchange) {
     if (poll_) {
       // Two GETs at once: the client is broken. The waiting GET gets the close packet.
+      server_.log(LogLevel::warn, "session ", id_, ": overlapping polling GETs; closing it");
       finish(CloseReason::transport_error);
       server_.respond_error(*exchange, error::bad_request);
       return;
@@ -210,18 +212,21 @@ class ServerSession final : public Session {
   void on_post(const std::shared_ptr<transport::HttpExchange>& exchange) {
     const transport::HttpRequest& req = exchange->request();
     if (req.body.size() > server_.options_.max_payload) {
+      server_.log(LogLevel::warn, "session ", id_, ": POST body over max_payload; closing it");
       exchange->respond(413, {}, server_.cors_headers(req));
       finish(CloseReason::transport_error);
       return;
     }
     if (transport::iequals(req.header("Content-Type"), "application/octet-stream")) {
       // Protocol 4 sends binary as base64 text in polling bodies.
+      server_.log(LogLevel::warn, "session ", id_, ": binary POST body (protocol 3?); closing it");
       server_.respond_error(*exchange, error::bad_request);
       finish(CloseReason::transport_error);
       return;
     }
     std::vector<Packet> packets;
-    if (decode_payload(req.body, packets)) {
+    if (const std::error_code ec = decode_payload(req.body, packets)) {
+      server_.log(LogLevel::warn, "session ", id_, ": ", ec.message(), " in POST body; closing it");
       server_.respond_error(*exchange, error::bad_request);
       finish(CloseReason::parse_error);
       return;
@@ -554,7 +559,20 @@ inline transport::Headers Server::cors_headers(const transport::HttpRequest& req
   return headers;
 }
 
+template <class... P>
+void Server::log(LogLevel level, const P&... parts) const {
+  if (!options_.logger) return;
+  std::string msg;
+  (msg.append(parts), ...);
+  options_.logger(level, msg);
+}
+
 inline void Server::respond_error(transport::HttpExchange& exchange, std::error_code ec) const {
+  if (options_.logger) {
+    const auto& r = exchange.request();
+    log(LogLevel::info, "refused ", r.method, " ", r.path, r.query.empty() ? "" : "?", r.query, " from ",
+        r.remote_address, ": ", ec.message());
+  }
   int code = 3;
   switch (static_cast<error>(ec.value())) {
     case error::unknown_transport: code = 0; break;
@@ -716,6 +734,7 @@ inline void Server::on_ws_close(transport::WsConnection& connection, std::error_
     const CloseReason reason = s->state() == detail::ServerSession::State::closing ? CloseReason::forced_close
                                : ec                                                 ? CloseReason::transport_error
                                                                                     : CloseReason::transport_close;
+    if (ec) log(LogLevel::info, "session ", s->id(), ": WebSocket failed: ", ec.message());
     s->finish(reason, /*socket_gone=*/true);
   } else if (s->upgrading_on(connection)) {
     s->abort_upgrade(false);
