@@ -120,17 +120,27 @@ class ServerSession final : public Session {
 
   /// Schedules the next ping ping_interval from now.
   void start_heartbeat() {
-    ping_timer_ = server_.timers_.schedule_after(server_.options_.ping_interval, [this] { send_ping(); });
+    ping_due_ = server_.now() + server_.options_.ping_interval;
+    ping_timer_ = server_.timers_.schedule(ping_due_, [this] { send_ping(); });
   }
 
-  /// Sends a ping and waits ping_timeout for the pong.
+  /// Sends a ping and waits for the pong until ping_timeout after the ping was due. Deadlines
+  /// come from when the ping was due, not from when a busy loop got to it, so a late timer
+  /// never stretches the heartbeat.
   void send_ping() {
     ping_timer_ = 0;
     push(server_.ping_frame_);
-    pong_timer_ = server_.timers_.schedule_after(server_.options_.ping_timeout, [this] {
+    pong_deadline_ = ping_due_ + server_.options_.ping_timeout;
+    pong_timer_ = server_.timers_.schedule(pong_deadline_, [this] {
       pong_timer_ = 0;
       finish(CloseReason::ping_timeout);
     });
+  }
+
+  /// True when a ping went unanswered past its deadline, whether or not the deadline's timer has
+  /// run yet.
+  bool heartbeat_expired(transport::TimePoint now) const noexcept {
+    return state_ == State::open && pong_timer_ && now >= pong_deadline_;
   }
 
   /// A pong arrived.
@@ -138,6 +148,7 @@ class ServerSession final : public Session {
     auto& timers = server_.timers_;
     timers.cancel(pong_timer_);
     pong_timer_ = 0;
+    pong_deadline_ = transport::TimePoint::max();
     // Like Node, any pong restarts the interval: the next ping is ping_interval after it.
     timers.cancel(ping_timer_);
     start_heartbeat();
@@ -442,6 +453,7 @@ class ServerSession final : public Session {
   std::vector<Frame> queue_;                             // frames for the next polling response
   std::size_t queued_bytes_ = 0;
   sio::detail::TimerQueue::Id ping_timer_ = 0, pong_timer_ = 0, upgrade_timer_ = 0, close_timer_ = 0;
+  transport::TimePoint ping_due_{}, pong_deadline_ = transport::TimePoint::max();
   State state_ = State::open;
   TransportKind kind_;
   bool upgrading_ = false;      // a WebSocket for this session is open and not yet upgraded
@@ -511,7 +523,15 @@ inline Session* Server::find(std::string_view sid) noexcept { return lookup(sid)
 
 inline detail::ServerSession* Server::lookup(std::string_view sid) noexcept {
   auto it = sessions_.find(sid);
-  return it == sessions_.end() ? nullptr : it->second.get();
+  if (it == sessions_.end()) return nullptr;
+  detail::ServerSession* s = it->second.get();
+  // A request that arrives after the heartbeat's deadline finds the session gone, even when the
+  // loop was too busy to run the deadline's timer yet.
+  if (s->heartbeat_expired(now())) {
+    s->finish(CloseReason::ping_timeout);
+    return nullptr;
+  }
+  return s;
 }
 
 inline std::string Server::new_sid() {
