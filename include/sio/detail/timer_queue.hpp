@@ -77,6 +77,13 @@ class TimerQueue {
     release(*slot, static_cast<std::uint32_t>(id & 0xffffffffu));
     // A callback may be a large capture: free it now rather than when its deadline comes.
     slot->fn = nullptr;
+    // Nothing left to wait for: disarm, so that an io_context with no other work returns from run().
+    if (!firing_ && live_ == 0) {
+      heap_.clear();
+      if (armed_) timer_->cancel();
+      armed_ = false;
+      return true;
+    }
     if (!firing_ && heap_.size() > 64 && heap_.size() > 2 * live_) compact();
     return true;
   }

@@ -220,3 +220,21 @@ TEST_CASE("TimerQueue destroys its transport timer with itself") {
   }
   CHECK(t.timer == nullptr);
 }
+
+TEST_CASE("TimerQueue disarms its timer when the last pending callback is cancelled") {
+  // An armed timer is work for the io_context: left armed, run() would not return until it fired.
+  FakeTransport t;
+  TimerQueue q(t);
+  const auto a = q.schedule_after(10ms, [] {});
+  const auto b = q.schedule_after(20ms, [] {});
+  CHECK(t.armed);
+  CHECK(q.cancel(a));
+  CHECK(t.armed);
+  CHECK(q.cancel(b));
+  CHECK_FALSE(t.armed);
+  int fired = 0;
+  q.schedule_after(5ms, [&] { ++fired; });
+  CHECK(t.armed);
+  t.advance(5ms);
+  CHECK(fired == 1);
+}
