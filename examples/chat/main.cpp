@@ -1,0 +1,488 @@
+// The chat room of the Socket.IO tutorials, on sio, with its history in SQLite.
+//
+// Usage: chat [port] [--host ADDRESS] [--db FILE] [--client-file FILE] [--public-dir DIR]
+//   port          0 picks a free one; default 3000
+//   --host        address to listen on; default every address (IPv6 and IPv4)
+//   --db          the SQLite file that keeps the history; default chat.db in the build folder
+//   --client-file socket.io.js to serve (also SIO_CLIENT_FILE); default from the socket.io-client
+//                 npm package that scripts/setup-deps installs
+//   --public-dir  the folder of the page; default this example's public/ folder
+//
+// Events (namespace "/"), each chat message being {user, content, createAt, type}:
+//   message <text>   the first one is the user's name; later ones go to everyone, or to the members
+//                    of the rooms the sender joined; "@<name> <text>" goes to that user only
+//   join <room>      answers "joined" <room>;  leave <room>  answers "leaved" <room>
+//   getAllMessages   answers "allMessages" with the last 20 public messages, oldest first
+// The server sends every chat message as "message"; its own notices have user "system".
+
+#include <sio.hpp>
+
+#include <sqlite3.h>
+
+#include <asio/signal_set.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using IoServer = sio::Server<sio::transport::websocketpp>;
+
+/// How many public messages getAllMessages returns.
+constexpr int history_size = 20;
+/// Longest accepted message, in bytes: the chat is for people typing, not for files.
+constexpr std::size_t max_message_bytes = 2000;
+/// Longest user or room name, in bytes.
+constexpr std::size_t max_name_bytes = 24;
+/// The author of the server's own notices; no user may take this name.
+constexpr std::string_view system_user = "system";
+
+// ---- settings ----
+
+struct Settings {
+  int port = 3000;
+  std::string host;  // empty: every address
+  std::string database = SIO_DEMO_DATABASE;
+  std::string client_file = SIO_DEMO_CLIENT_FILE;
+  std::string public_dir = SIO_DEMO_PUBLIC_DIR;
+};
+
+void usage(const char* program) {
+  std::fprintf(stderr,
+               "usage: %s [port] [--host ADDRESS] [--db FILE] [--client-file FILE] [--public-dir DIR]\n"
+               "  port 0 picks a free port; the default is 3000\n",
+               program);
+}
+
+/// Reads the command line; false (after saying why) when it is wrong.
+bool parse_settings(int argc, char** argv, Settings& s) {
+  if (const char* env = std::getenv("SIO_CLIENT_FILE"); env && *env) s.client_file = env;
+  bool port_seen = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    bool ok = true;
+    if (arg == "--host") ok = value(s.host);
+    else if (arg == "--db") ok = value(s.database);
+    else if (arg == "--client-file") ok = value(s.client_file);
+    else if (arg == "--public-dir") ok = value(s.public_dir);
+    else if (arg == "-h" || arg == "--help") ok = false;
+    else if (!port_seen && !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos && arg.size() <= 5) {
+      s.port = std::atoi(arg.c_str());
+      port_seen = true;
+      ok = s.port <= 65535;
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      usage(argv[0]);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool readable(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
+
+// ---- the page ----
+
+/// Serves the page's own files, named one by one: no other file of the disk is reachable.
+void serve_page(const std::string& dir, sio::transport::HttpExchange& ex) {
+  static const std::map<std::string_view, std::pair<const char*, const char*>> files = {
+      {"/", {"index.html", "text/html; charset=utf-8"}},
+      {"/index.html", {"index.html", "text/html; charset=utf-8"}},
+      {"/chat.js", {"chat.js", "text/javascript; charset=utf-8"}},
+      {"/chat.css", {"chat.css", "text/css; charset=utf-8"}},
+  };
+  const auto& req = ex.request();
+  auto it = files.find(req.path);
+  if (it == files.end()) return ex.respond(404, "Not Found\n", {{"Content-Type", "text/plain"}});
+  if (req.method != "GET" && req.method != "HEAD") return ex.respond(405, "", {{"Allow", "GET, HEAD"}});
+  std::ifstream in(dir + "/" + it->second.first, std::ios::binary);
+  if (!in) return ex.respond(500, "the page's files are missing\n", {{"Content-Type", "text/plain"}});
+  std::ostringstream body;
+  body << in.rdbuf();
+  ex.respond(200, req.method == "HEAD" ? std::string() : body.str(),
+             {{"Content-Type", it->second.second}, {"Cache-Control", "no-cache"}});
+}
+
+// ---- the history ----
+
+/// One chat message as the page shows it.
+struct Message {
+  std::string user;
+  std::string content;
+  std::int64_t create_at = 0;  // milliseconds since 1970, as JavaScript's Date.now()
+};
+
+/// Public messages in an SQLite file, so the history outlives the server.
+class History {
+ public:
+  /// Opens (or creates) the database at `path`. \throws std::runtime_error when it cannot.
+  explicit History(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) fail("cannot open " + path);
+    exec("CREATE TABLE IF NOT EXISTS messages ("
+         " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+         " user TEXT NOT NULL, content TEXT NOT NULL, create_at INTEGER NOT NULL)");
+    prepare(insert_, "INSERT INTO messages (user, content, create_at) VALUES (?, ?, ?)");
+    prepare(select_,
+            "SELECT user, content, create_at FROM"
+            " (SELECT id, user, content, create_at FROM messages ORDER BY id DESC LIMIT ?)"
+            " ORDER BY id ASC");
+  }
+  ~History() {
+    sqlite3_finalize(insert_);
+    sqlite3_finalize(select_);
+    sqlite3_close(db_);
+  }
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
+
+  /// Stores a message. \throws std::runtime_error on a database error.
+  void add(const Message& m) {
+    sqlite3_reset(insert_);
+    sqlite3_bind_text(insert_, 1, m.user.data(), static_cast<int>(m.user.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert_, 2, m.content.data(), static_cast<int>(m.content.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(insert_, 3, m.create_at);
+    if (sqlite3_step(insert_) != SQLITE_DONE) fail("cannot store a message");
+  }
+
+  /// The last `count` messages, oldest first. \throws std::runtime_error on a database error.
+  std::vector<Message> last(int count) {
+    std::vector<Message> out;
+    sqlite3_reset(select_);
+    sqlite3_bind_int(select_, 1, count);
+    int rc;
+    while ((rc = sqlite3_step(select_)) == SQLITE_ROW) {
+      Message m;
+      m.user = column_text(0);
+      m.content = column_text(1);
+      m.create_at = sqlite3_column_int64(select_, 2);
+      out.push_back(std::move(m));
+    }
+    if (rc != SQLITE_DONE) fail("cannot read the history");
+    return out;
+  }
+
+ private:
+  std::string column_text(int i) {
+    auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select_, i));
+    return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(select_, i))) : std::string();
+  }
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  }
+  void prepare(sqlite3_stmt*& stmt, const char* sql) {
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) fail(sql);
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error("chat history: " + what + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* select_ = nullptr;
+};
+
+// ---- the chat ----
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+/// A user or room name: letters, digits and "-_." (any UTF-8 letter too), no spaces, so that
+/// "@name text" can be told apart and names read well in notices.
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > max_name_bytes) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+           c == '-' || c == '_' || c == '.';
+  });
+}
+
+/// The sio room behind a chat room: prefixed, so that no chat room can be named like a socket id
+/// (every socket is alone in a room named after its id, which private messages go to).
+std::string sio_room(std::string_view room) { return "room:" + std::string(room); }
+
+/// One named user.
+struct Member {
+  std::string name;
+  std::set<std::string> rooms;  // chat room names, sorted so notices read the same every time
+};
+
+/// The chat's state and its event handlers. Everything runs on the io_context's one thread.
+class Chat {
+ public:
+  Chat(IoServer& io, History& history) : io_(io), history_(history) {}
+
+  void on_connection(sio::Socket socket) {
+    socket.on("message", [this](sio::Socket s, sio::Args args, sio::Ack ack) { on_message(s, args, ack); });
+    socket.on("join", [this](sio::Socket s, sio::Args args) { on_join(s, args); });
+    socket.on("leave", [this](sio::Socket s, sio::Args args) { on_leave(s, args); });
+    socket.on("getAllMessages", [this](sio::Socket s) { send_history(s); });
+    socket.on("disconnect", [this](sio::Socket s, std::string_view) { on_disconnect(s); });
+  }
+
+ private:
+  // A client may ask for a reply: to its name, the name accepted (or null); to a message,
+  // whether it was delivered. The tutorial's clients ask for none.
+  void on_message(sio::Socket& s, sio::Args& args, sio::Ack& ack) {
+    auto it = members_.find(s.id());
+    auto text_arg = args.try_get<std::string_view>(0);
+    const std::string_view text = text_arg ? trim(*text_arg) : std::string_view();
+    if (!text_arg || text.empty() || text.size() > max_message_bytes) {
+      if (!text_arg) notice(s, "a message is text");
+      else if (!text.empty()) notice(s, "that message is too long");
+      if (ack && it == members_.end()) ack(nullptr);
+      else if (ack) ack(false);
+      return;
+    }
+
+    if (it == members_.end()) {
+      const bool accepted = choose_name(s, text);
+      if (ack) accepted ? ack(text) : ack(nullptr);
+      return;
+    }
+    const Member& me = it->second;
+
+    if (text.front() == '@') {
+      const bool sent = send_private(s, me, text);
+      if (ack) ack(sent);
+      return;
+    }
+
+    Message m{me.name, std::string(text), now_ms()};
+    if (me.rooms.empty()) {
+      try {
+        history_.add(m);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+      }
+      io_.emit("message", to_value(m, "public"));
+    } else {
+      // Members of several of the sender's rooms get the message once: sio merges the rooms.
+      std::vector<std::string> rooms;
+      sio::array names;
+      for (const auto& r : me.rooms) {
+        rooms.push_back(sio_room(r));
+        names.items.emplace_back(r);
+      }
+      auto value = to_value(m, "room");
+      value.members.emplace_back("rooms", std::move(names));
+      io_.to(rooms).emit("message", value);
+    }
+    if (ack) ack(true);
+  }
+
+  bool choose_name(sio::Socket& s, std::string_view name) {
+    if (!valid_name(name) || sio::transport::iequals(name, system_user)) {
+      notice(s, "choose a name of up to 24 letters, digits, '-', '_' or '.', without spaces");
+      return false;
+    }
+    if (ids_by_name_.count(std::string(name))) {
+      notice(s, "the name \"" + std::string(name) + "\" is taken: choose another");
+      return false;
+    }
+    members_[s.id()] = Member{std::string(name), {}};
+    ids_by_name_[std::string(name)] = s.id();
+    std::printf("%.*s joined\n", static_cast<int>(name.size()), name.data());
+    std::fflush(stdout);
+    notice(s, "welcome, " + std::string(name) + "!");
+    s.broadcast().emit("message", system_message(std::string(name) + " joined"));
+    return true;
+  }
+
+  bool send_private(sio::Socket& s, const Member& me, std::string_view text) {
+    const auto space = text.find_first_of(" \t");
+    const std::string to(text.substr(1, space == std::string_view::npos ? std::string_view::npos : space - 1));
+    const std::string_view body = space == std::string_view::npos ? std::string_view() : trim(text.substr(space));
+    if (to.empty() || body.empty()) {
+      notice(s, "a private message reads \"@name text\"");
+      return false;
+    }
+    auto target = ids_by_name_.find(to);
+    if (target == ids_by_name_.end()) {
+      notice(s, "there is no user \"" + to + "\" online");
+      return false;
+    }
+
+    auto value = to_value(Message{me.name, std::string(body), now_ms()}, "private");
+    value.members.emplace_back("to", to);
+    io_.to(target->second).emit("message", value);
+    if (target->second != s.id()) s.emit("message", value);  // the sender's own copy
+    return true;
+  }
+
+  /// The room named in an event, or nothing (after telling the user why).
+  std::optional<std::string> room_of(sio::Socket& s, sio::Args& args) {
+    if (!members_.count(s.id())) {
+      notice(s, "choose a name first");
+      return std::nullopt;
+    }
+    auto room = args.try_get<std::string>(0);
+    if (!room || !valid_name(*room)) {
+      notice(s, "a room name is up to 24 letters, digits, '-', '_' or '.'");
+      return std::nullopt;
+    }
+    return room;
+  }
+
+  void on_join(sio::Socket& s, sio::Args& args) {
+    auto room = room_of(s, args);
+    if (!room) return;
+    Member& me = members_[s.id()];
+    if (!me.rooms.insert(*room).second) return notice(s, "you are already in room " + *room);
+    s.join(sio_room(*room));
+    s.emit("joined", *room);
+    io_.to(sio_room(*room)).emit("message", system_message(me.name + " joined room " + *room));
+  }
+
+  void on_leave(sio::Socket& s, sio::Args& args) {
+    auto room = room_of(s, args);
+    if (!room) return;
+    Member& me = members_[s.id()];
+    if (!me.rooms.count(*room)) return notice(s, "you are not in room " + *room);
+    io_.to(sio_room(*room)).emit("message", system_message(me.name + " left room " + *room));
+    me.rooms.erase(*room);
+    s.leave(sio_room(*room));
+    s.emit("leaved", *room);
+  }
+
+  void send_history(sio::Socket& s) {
+    sio::array all;
+    try {
+      for (const auto& m : history_.last(history_size)) all.items.emplace_back(to_value(m, "public"));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+    }
+    s.emit("allMessages", std::move(all));
+  }
+
+  void on_disconnect(sio::Socket& s) {
+    auto it = members_.find(s.id());
+    if (it == members_.end()) return;
+    const std::string name = it->second.name;
+    ids_by_name_.erase(name);
+    members_.erase(it);
+    std::printf("%s left\n", name.c_str());
+    std::fflush(stdout);
+    io_.emit("message", system_message(name + " left"));
+  }
+
+  static sio::object to_value(const Message& m, const char* type) {
+    return sio::object{{"user", m.user}, {"content", m.content}, {"createAt", m.create_at}, {"type", type}};
+  }
+  static sio::object system_message(std::string text) {
+    return to_value(Message{std::string(system_user), std::move(text), now_ms()}, "system");
+  }
+  static void notice(sio::Socket& s, std::string text) { s.emit("message", system_message(std::move(text))); }
+
+  IoServer& io_;
+  History& history_;
+  std::unordered_map<std::string, Member> members_;           // by socket id: users who chose a name
+  std::unordered_map<std::string, std::string> ids_by_name_;  // socket id by user name
+};
+
+void log_to_stderr(sio::LogLevel level, std::string_view msg) {
+  if (level == sio::LogLevel::debug) return;
+  std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings settings;
+  if (!parse_settings(argc, argv, settings)) return 2;
+  if (!readable(settings.client_file)) {
+    std::fprintf(stderr,
+                 "cannot read the browser client %s\n"
+                 "  install it with scripts/setup-deps (npm ci in tests/browser), or give --client-file\n",
+                 settings.client_file.c_str());
+    return 1;
+  }
+
+  std::unique_ptr<History> history;
+  try {
+    history = std::make_unique<History>(settings.database);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+
+  asio::io_context ioc(1);
+  // Installed first, so that a stop asked for as soon as the port is printed is not lost.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  sio::transport::websocketpp transport(ioc);
+  sio::ServerOptions options;
+  options.client_file = settings.client_file;
+  options.logger = log_to_stderr;
+  IoServer io(transport, options);
+
+  Chat chat(io, *history);
+  io.on("connection", [&chat](sio::Socket s) { chat.on_connection(s); });
+  transport.set_http_callback(
+      [dir = settings.public_dir](std::shared_ptr<sio::transport::HttpExchange> ex) { serve_page(dir, *ex); });
+
+  const auto port = static_cast<std::uint16_t>(settings.port);
+  std::error_code ec;
+  if (settings.host.empty()) {
+    // Dual-stack, so "localhost" works whether it resolves to ::1 or 127.0.0.1.
+    ec = transport.listen(port, "::");
+    if (ec) ec = transport.listen(port, "0.0.0.0");
+  } else {
+    ec = transport.listen(port, settings.host);
+  }
+  if (ec) {
+    std::fprintf(stderr, "cannot listen on port %d: %s\n", settings.port, ec.message().c_str());
+    return 1;
+  }
+  const std::string shown_host =
+      settings.host.empty() || settings.host == "::" || settings.host == "0.0.0.0" ? "localhost"
+      : settings.host.find(':') != std::string::npos                              ? "[" + settings.host + "]"
+                                                                                   : settings.host;
+  std::printf("chat: history in %s\n", settings.database.c_str());
+  std::printf("chat: listening on http://%s:%u/ - open it in your browser; Ctrl-C stops it\n", shown_host.c_str(),
+              static_cast<unsigned>(transport.local_port()));
+  std::fflush(stdout);
+
+  signals.async_wait([&](std::error_code, int) {
+    io.close();
+    transport.close();
+    ioc.stop();
+  });
+  ioc.run();
+  // Let the connections finish their closing handshakes, for a bounded time: a timer left
+  // armed must not hold the program up.
+  ioc.restart();
+  ioc.run_for(std::chrono::milliseconds(500));
+  std::printf("chat: stopped\n");
+  return 0;
+}
