@@ -874,3 +874,21 @@ TEST_CASE("refused requests and bad Engine.IO input are logged") {
   CHECK(c.closed());
   CHECK(f.log.back().find("on WebSocket; closing it") != std::string::npos);
 }
+
+TEST_CASE("socket middleware may finish later, also for numeric event names") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<sio::Next> held;
+  std::vector<std::string> seen;
+  io.on("connection", [&](sio::Socket s) {
+    s.use([&](sio::Event&, sio::Next next) { held.push_back(next); });
+    s.on_any([&](sio::Socket&, std::string_view name, sio::Args& a) { seen.push_back(std::string(name) + ":" + std::to_string(a.size())); });
+  });
+  Client c(f.t);
+  c.connect();
+  c.send_text(R"(42[42,"x"])");
+  c.send_text(R"(42["named"])");
+  CHECK(seen.empty());
+  for (auto& n : held) n();
+  CHECK(seen == std::vector<std::string>{"42:1", "named:0"});
+}

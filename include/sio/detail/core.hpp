@@ -406,8 +406,13 @@ class ServerCore final : public engineio::SessionHandler {
     }
     Ack ack;
     if (pkt->id) ack = Ack(s.weak_from_this(), *pkt->id);
-    Event ev{name, Args(pkt, 1), ack};
-    run_packet_middleware(s.shared_from_this(), std::make_shared<Event>(std::move(ev)), 0);
+    Event ev{name, Args(std::move(pkt), 1), std::move(ack)};
+    // Without socket.use middleware the event needs no life beyond this call.
+    if (s.middlewares.empty()) return emit_event(s, ev);
+    // Middleware may finish later: the event keeps its own copy of the name.
+    auto held = std::make_shared<std::pair<std::string, Event>>(std::string(name), std::move(ev));
+    held->second.name = held->first;
+    run_packet_middleware(s.shared_from_this(), std::shared_ptr<Event>(held, &held->second), 0);
   }
 
   void run_packet_middleware(const std::shared_ptr<SocketState>& s, const std::shared_ptr<Event>& ev, std::size_t index) {
