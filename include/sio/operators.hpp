@@ -171,4 +171,7 @@ std::size_t BroadcastOperator::emit_tuple(std::string_view event, Tuple&& t, std
 
 }  // namespace sio
 
-#include "sio/detail/core.hpp"
+// The member bodies (detail/core.hpp) need Socket, BroadcastOperator and Namespace complete,
+// whichever of their headers comes first: socket.hpp ends by including operators.hpp, which ends
+// by including namespace.hpp, which ends by including the bodies.
+#include "sio/namespace.hpp"

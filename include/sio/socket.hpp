@@ -552,4 +552,7 @@ Socket& Socket::register_handler(std::string_view event, F&& h, bool once) {
 
 }  // namespace sio
 
-#include "sio/detail/core.hpp"
+// The member bodies (detail/core.hpp) need Socket, BroadcastOperator and Namespace complete,
+// whichever of their headers comes first: socket.hpp ends by including operators.hpp, which ends
+// by including namespace.hpp, which ends by including the bodies.
+#include "sio/operators.hpp"

@@ -19,7 +19,9 @@ struct FrameData {
   bool binary = false;               ///< True for a binary message packet.
   mutable std::shared_ptr<void> prepared;  ///< Transport-owned cache of the encoded frame; touched on the I/O thread only.
 
+  /// An empty text frame.
   FrameData() = default;
+  /// A frame of bytes `b`; binary when `bin` is true (see make_text_frame() and make_binary_frame()).
   FrameData(std::string b, bool bin) : bytes(std::move(b)), binary(bin) {}
 };
 

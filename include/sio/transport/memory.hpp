@@ -190,6 +190,8 @@ class memory {
 /// The server side of an in-memory request.
 class memory::Exchange final : public HttpExchange {
  public:
+  /// Request `req`, routed to the mount numbered `mount_id` (0: the HTTP callback); the response
+  /// goes to `result`.
   Exchange(HttpRequest req, std::shared_ptr<HttpResult> result, std::uint64_t mount_id)
       : req_(std::move(req)), result_(std::move(result)), mount_id_(mount_id) {}
   const HttpRequest& request() const noexcept override { return req_; }
@@ -214,6 +216,7 @@ class memory::Exchange final : public HttpExchange {
 /// A timer on the manual clock.
 class memory::MemoryTimer final : public Timer {
  public:
+  /// A disarmed timer on `owner`'s clock that runs `fn` when it expires.
   MemoryTimer(memory& owner, std::function<void()> fn) : owner_(owner), fn_(std::move(fn)) {
     owner_.timers_.push_back(this);
   }
@@ -240,6 +243,8 @@ class memory::MemoryTimer final : public Timer {
 /// The server side of an in-memory WebSocket; WsClient is its client side.
 class memory::Connection final : public WsConnection, public std::enable_shared_from_this<Connection> {
  public:
+  /// The accepted WebSocket of `req` on the mount numbered `mount_id`; a message larger than
+  /// `max_payload` closes it (1009).
   Connection(memory& owner, HttpRequest req, std::uint64_t mount_id, std::size_t max_payload)
       : owner_(&owner), req_(std::move(req)), mount_id_(mount_id), max_payload_(max_payload) {}
 

@@ -1,0 +1,58 @@
+# Install rules (SIO_INSTALL): the public headers, the library, the CMake package with its version
+# file, the pkg-config file and the license, and nothing else.
+
+include(CMakePackageConfigHelpers)
+
+install(TARGETS sio EXPORT sio-targets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# The headers one by one rather than the include/ directory, so that no empty directory is copied.
+file(GLOB_RECURSE sio_headers RELATIVE "${PROJECT_SOURCE_DIR}/include" CONFIGURE_DEPENDS
+     "${PROJECT_SOURCE_DIR}/include/*.hpp")
+foreach(header IN LISTS sio_headers)
+  get_filename_component(header_dir "${header}" DIRECTORY)
+  install(FILES "include/${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${header_dir}")
+endforeach()
+
+install(EXPORT sio-targets NAMESPACE sio:: DESTINATION ${SIO_INSTALL_CMAKEDIR})
+
+get_target_property(SIO_LIBRARY_TYPE sio TYPE)
+configure_package_config_file(cmake/sio-config.cmake.in "${PROJECT_BINARY_DIR}/sio-config.cmake"
+  INSTALL_DESTINATION ${SIO_INSTALL_CMAKEDIR})
+# Before 1.0 a minor release may break the API, so only the same major.minor is compatible.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(sio_compatibility SameMinorVersion)
+else()
+  set(sio_compatibility SameMajorVersion)
+endif()
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/sio-config-version.cmake"
+  COMPATIBILITY ${sio_compatibility})
+install(FILES
+  "${PROJECT_BINARY_DIR}/sio-config.cmake"
+  "${PROJECT_BINARY_DIR}/sio-config-version.cmake"
+  cmake/Findasio.cmake
+  cmake/FindRapidJSON.cmake
+  DESTINATION ${SIO_INSTALL_CMAKEDIR})
+
+# sio.pc finds its prefix from its own place (${pcfiledir}), so the package can be installed
+# into any prefix (`cmake --install --prefix`) and moved.
+if(IS_ABSOLUTE "${SIO_INSTALL_PKGCONFIGDIR}")
+  set(SIO_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH sio_pc_to_prefix "/prefix/${SIO_INSTALL_PKGCONFIGDIR}" "/prefix")
+  string(REGEX REPLACE "/$" "" sio_pc_to_prefix "${sio_pc_to_prefix}")
+  set(SIO_PC_PREFIX "\${pcfiledir}/${sio_pc_to_prefix}")
+endif()
+foreach(dir LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+    set(SIO_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+  else()
+    set(SIO_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+  endif()
+endforeach()
+configure_file(cmake/sio.pc.in "${PROJECT_BINARY_DIR}/sio.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/sio.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
+
+install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/sio")
