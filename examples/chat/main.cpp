@@ -15,24 +15,19 @@
 //   getAllMessages   answers "allMessages" with the last 20 public messages, oldest first
 // The server sends every chat message as "message"; its own notices have user "system".
 
+#include "demo.hpp"
+
 #include <sio.hpp>
 
 #include <sqlite3.h>
-
-#include <asio/signal_set.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,7 +37,7 @@
 
 namespace {
 
-using IoServer = sio::Server<sio::transport::websocketpp>;
+using demo::IoServer;
 
 /// How many public messages getAllMessages returns.
 constexpr int history_size = 20;
@@ -52,79 +47,6 @@ constexpr std::size_t max_message_bytes = 2000;
 constexpr std::size_t max_name_bytes = 24;
 /// The author of the server's own notices; no user may take this name.
 constexpr std::string_view system_user = "system";
-
-// ---- settings ----
-
-struct Settings {
-  int port = 3000;
-  std::string host;  // empty: every address
-  std::string database = SIO_DEMO_DATABASE;
-  std::string client_file = SIO_DEMO_CLIENT_FILE;
-  std::string public_dir = SIO_DEMO_PUBLIC_DIR;
-};
-
-void usage(const char* program) {
-  std::fprintf(stderr,
-               "usage: %s [port] [--host ADDRESS] [--db FILE] [--client-file FILE] [--public-dir DIR]\n"
-               "  port 0 picks a free port; the default is 3000\n",
-               program);
-}
-
-/// Reads the command line; false (after saying why) when it is wrong.
-bool parse_settings(int argc, char** argv, Settings& s) {
-  if (const char* env = std::getenv("SIO_CLIENT_FILE"); env && *env) s.client_file = env;
-  bool port_seen = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    bool ok = true;
-    if (arg == "--host") ok = value(s.host);
-    else if (arg == "--db") ok = value(s.database);
-    else if (arg == "--client-file") ok = value(s.client_file);
-    else if (arg == "--public-dir") ok = value(s.public_dir);
-    else if (arg == "-h" || arg == "--help") ok = false;
-    else if (!port_seen && !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos && arg.size() <= 5) {
-      s.port = std::atoi(arg.c_str());
-      port_seen = true;
-      ok = s.port <= 65535;
-    } else {
-      ok = false;
-    }
-    if (!ok) {
-      usage(argv[0]);
-      return false;
-    }
-  }
-  return true;
-}
-
-bool readable(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
-
-// ---- the page ----
-
-/// Serves the page's own files, named one by one: no other file of the disk is reachable.
-void serve_page(const std::string& dir, sio::transport::HttpExchange& ex) {
-  static const std::map<std::string_view, std::pair<const char*, const char*>> files = {
-      {"/", {"index.html", "text/html; charset=utf-8"}},
-      {"/index.html", {"index.html", "text/html; charset=utf-8"}},
-      {"/chat.js", {"chat.js", "text/javascript; charset=utf-8"}},
-      {"/chat.css", {"chat.css", "text/css; charset=utf-8"}},
-  };
-  const auto& req = ex.request();
-  auto it = files.find(req.path);
-  if (it == files.end()) return ex.respond(404, "Not Found\n", {{"Content-Type", "text/plain"}});
-  if (req.method != "GET" && req.method != "HEAD") return ex.respond(405, "", {{"Allow", "GET, HEAD"}});
-  std::ifstream in(dir + "/" + it->second.first, std::ios::binary);
-  if (!in) return ex.respond(500, "the page's files are missing\n", {{"Content-Type", "text/plain"}});
-  std::ostringstream body;
-  body << in.rdbuf();
-  ex.respond(200, req.method == "HEAD" ? std::string() : body.str(),
-             {{"Content-Type", it->second.second}, {"Cache-Control", "no-cache"}});
-}
 
 // ---- the history ----
 
@@ -411,78 +333,29 @@ class Chat {
   std::unordered_map<std::string, std::string> ids_by_name_;  // socket id by user name
 };
 
-void log_to_stderr(sio::LogLevel level, std::string_view msg) {
-  if (level == sio::LogLevel::debug) return;
-  std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Settings settings;
-  if (!parse_settings(argc, argv, settings)) return 2;
-  if (!readable(settings.client_file)) {
-    std::fprintf(stderr,
-                 "cannot read the browser client %s\n"
-                 "  install it with scripts/setup-deps (npm ci in tests/browser), or give --client-file\n",
-                 settings.client_file.c_str());
-    return 1;
-  }
+  demo::Settings settings(SIO_DEMO_CLIENT_FILE, SIO_DEMO_PUBLIC_DIR);
+  std::string database = SIO_DEMO_DATABASE;
+  if (int status = demo::read_settings(argc, argv, settings, {{"--db", "FILE", &database}},
+                                       "  port 0 picks a free port; the default is 3000\n"))
+    return status;
 
   std::unique_ptr<History> history;
   try {
-    history = std::make_unique<History>(settings.database);
+    history = std::make_unique<History>(database);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
 
-  asio::io_context ioc(1);
-  // Installed first, so that a stop asked for as soon as the port is printed is not lost.
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  sio::transport::websocketpp transport(ioc);
-  sio::ServerOptions options;
-  options.client_file = settings.client_file;
-  options.logger = log_to_stderr;
-  IoServer io(transport, options);
+  demo::Program program("chat", demo::server_options(settings));
+  Chat chat(program.io(), *history);
+  program.io().on("connection", [&chat](sio::Socket s) { chat.on_connection(s); });
+  demo::serve_page(program.transport(), settings.public_dir, {"index.html", "chat.js", "chat.css"});
 
-  Chat chat(io, *history);
-  io.on("connection", [&chat](sio::Socket s) { chat.on_connection(s); });
-  transport.set_http_callback(
-      [dir = settings.public_dir](std::shared_ptr<sio::transport::HttpExchange> ex) { serve_page(dir, *ex); });
-
-  const auto port = static_cast<std::uint16_t>(settings.port);
-  std::error_code ec;
-  if (settings.host.empty()) {
-    // Dual-stack, so "localhost" works whether it resolves to ::1 or 127.0.0.1.
-    ec = transport.listen(port, "::");
-    if (ec) ec = transport.listen(port, "0.0.0.0");
-  } else {
-    ec = transport.listen(port, settings.host);
-  }
-  if (ec) {
-    std::fprintf(stderr, "cannot listen on port %d: %s\n", settings.port, ec.message().c_str());
-    return 1;
-  }
-  const std::string shown_host =
-      settings.host.empty() || settings.host == "::" || settings.host == "0.0.0.0" ? "localhost"
-      : settings.host.find(':') != std::string::npos                              ? "[" + settings.host + "]"
-                                                                                   : settings.host;
-  std::printf("chat: history in %s\n", settings.database.c_str());
-  std::printf("chat: listening on http://%s:%u/ - open it in your browser; Ctrl-C stops it\n", shown_host.c_str(),
-              static_cast<unsigned>(transport.local_port()));
-  std::fflush(stdout);
-
-  signals.async_wait([&](std::error_code, int) {
-    io.close();
-    transport.close();
-    ioc.stop();
-  });
-  ioc.run();
-  // Let the connections finish their closing handshakes, for a bounded time: a timer left
-  // armed must not hold the program up.
-  ioc.restart();
-  ioc.run_for(std::chrono::milliseconds(500));
-  std::printf("chat: stopped\n");
-  return 0;
+  if (!program.listen(settings)) return 1;
+  std::printf("chat: history in %s\n", database.c_str());
+  return program.run(" - open it in your browser");
 }
