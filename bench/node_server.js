@@ -1,0 +1,64 @@
+// Node's socket.io server under the benchmark's contract (the same as bench/sio_server.cpp):
+//   "echo"      acknowledged with its argument
+//   "broadcast" emitted to every client as "bcast"
+// ws uses the native bufferutil and utf-8-validate from bench/node_modules; the server refuses
+// to start without them, so the comparison is always with Node at its best.
+//
+// Usage: node node_server.js [--port P] [--address A] [--ping-interval MS] [--ping-timeout MS]
+// Prints "listening <port>" once it accepts connections; SIGTERM or SIGINT stops it.
+'use strict';
+
+const http = require('http');
+const { Server } = require('socket.io');
+
+const settings = { port: 0, address: '127.0.0.1', pingInterval: 25000, pingTimeout: 20000 };
+const argv = process.argv.slice(2);
+for (let i = 0; i + 1 < argv.length; i += 2) {
+  const v = argv[i + 1];
+  switch (argv[i]) {
+    case '--port': settings.port = Number(v); break;
+    case '--address': settings.address = v; break;
+    case '--ping-interval': settings.pingInterval = Number(v); break;
+    case '--ping-timeout': settings.pingTimeout = Number(v); break;
+    default:
+      console.error('usage: node node_server.js [--port P] [--address A] [--ping-interval MS] [--ping-timeout MS]');
+      process.exit(2);
+  }
+}
+
+// ws loads these itself when they resolve; checking here makes a missing native module an error
+// rather than a silently slower JavaScript fallback.
+for (const name of ['bufferutil', 'utf-8-validate']) {
+  if (require(name) === require(`${name}/fallback`)) {
+    console.error(`${name}: no native build found (the JavaScript fallback would be measured)`);
+    process.exit(1);
+  }
+}
+
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  pingInterval: settings.pingInterval,
+  pingTimeout: settings.pingTimeout,
+  serveClient: false,
+});
+
+io.on('connection', (socket) => {
+  socket.on('echo', (data, ack) => {
+    if (typeof ack === 'function') ack(data);
+  });
+  socket.on('broadcast', (data) => {
+    io.emit('bcast', data);
+  });
+});
+
+httpServer.listen(settings.port, settings.address, () => {
+  console.log(`listening ${httpServer.address().port}`);
+});
+
+const stop = () => {
+  io.close();
+  httpServer.close();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
