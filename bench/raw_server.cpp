@@ -76,7 +76,7 @@ message_ptr prepared_text(std::string payload) {
 struct Settings {
   std::uint16_t port = 0;
   std::string address = "127.0.0.1";
-  std::size_t read_buffer = 4096;
+  std::size_t read_buffer = 1024;  // the same default as sio's websocketpp transport
   long ping_interval_ms = 25000;
   long ping_timeout_ms = 20000;
 };

@@ -243,7 +243,7 @@ class ServerCore final : public engineio::SessionHandler {
       close_client(*client, DisconnectReason::parse_error);
       return;
     }
-    if (client->decoder.ready()) dispatch(*client, client->decoder.take());
+    if (client->decoder.ready()) dispatch(*client, client->decoder.take_shared());
   }
 
   void on_close(engineio::Session& session, engineio::CloseReason reason) override {
@@ -264,24 +264,25 @@ class ServerCore final : public engineio::SessionHandler {
 
   // ---- packets ----
 
-  void dispatch(ClientState& client, protocol::Packet&& packet) {
+  void dispatch(ClientState& client, std::shared_ptr<protocol::Packet> shared) {
     using protocol::PacketType;
+    protocol::Packet& packet = *shared;
     switch (packet.type) {
-      case PacketType::connect: return on_connect(client, std::move(packet));
+      case PacketType::connect: return on_connect(client, std::move(shared));
       case PacketType::disconnect:
         if (auto* s = client.socket_for(packet.nsp)) close_socket(*s, DisconnectReason::client_namespace_disconnect);
         return;
       case PacketType::event:
       case PacketType::binary_event:
         if (auto* s = client.socket_for(packet.nsp); s && s->phase == SocketState::Phase::connected)
-          on_event(*s, std::move(packet));
+          on_event(*s, std::move(shared));
         else
           logf(LogLevel::debug, "event for namespace ", packet.nsp, " which is not connected: ignored");
         return;
       case PacketType::ack:
       case PacketType::binary_ack:
         if (auto* s = client.socket_for(packet.nsp); s && s->phase == SocketState::Phase::connected)
-          on_ack(*s, std::move(packet));
+          on_ack(*s, std::move(shared));
         return;
       case PacketType::connect_error:
         log(LogLevel::warn, "a client sent CONNECT_ERROR: closing its connection");
@@ -290,7 +291,8 @@ class ServerCore final : public engineio::SessionHandler {
     }
   }
 
-  void on_connect(ClientState& client, protocol::Packet&& packet) {
+  void on_connect(ClientState& client, std::shared_ptr<protocol::Packet> shared) {
+    protocol::Packet& packet = *shared;
     NamespaceState* nsp = find_nsp(packet.nsp);
     if (!nsp) {
       logf(LogLevel::info, "connection ", client.session->id(), " asked for unknown namespace ", packet.nsp);
@@ -305,11 +307,8 @@ class ServerCore final : public engineio::SessionHandler {
     socket->id = random_.next();
     socket->nsp = nsp;
     socket->client = &client;
-    if (!packet.has_data) {
-      packet.data.SetObject();
-      packet.has_data = true;
-    }
-    socket->connect_packet = std::make_shared<const protocol::Packet>(std::move(packet));
+    // Only an auth payload is worth keeping; without one, auth() reads as an empty object.
+    if (packet.has_data) socket->connect_packet = std::move(shared);
     client.sockets.push_back(socket);
     run_middleware(socket, 0);
   }
@@ -392,8 +391,7 @@ class ServerCore final : public engineio::SessionHandler {
     client.session->send(engineio::make_text_frame(std::move(text)));
   }
 
-  void on_event(SocketState& s, protocol::Packet&& packet) {
-    auto pkt = std::make_shared<const protocol::Packet>(std::move(packet));
+  void on_event(SocketState& s, std::shared_ptr<const protocol::Packet> pkt) {
     const auto& first = pkt->data[0];
     std::string name_storage;
     std::string_view name;
@@ -480,7 +478,8 @@ class ServerCore final : public engineio::SessionHandler {
     if (!handled) logf(LogLevel::debug, "no handler for event \"", std::string(ev.name), "\"");
   }
 
-  void on_ack(SocketState& s, protocol::Packet&& packet) {
+  void on_ack(SocketState& s, std::shared_ptr<const protocol::Packet> shared) {
+    const protocol::Packet& packet = *shared;
     if (!packet.id) return;
     auto it = std::find_if(s.pending_replies.begin(), s.pending_replies.end(),
                            [&](const auto& p) { return p.id == *packet.id; });
@@ -491,7 +490,7 @@ class ServerCore final : public engineio::SessionHandler {
     auto reply = std::move(*it);
     s.pending_replies.erase(it);
     if (reply.timer) timers().cancel(reply.timer);
-    Args args(std::make_shared<const protocol::Packet>(std::move(packet)), 0);
+    Args args(std::move(shared), 0);
     try {
       reply.fn({}, args);
     } catch (const std::exception& e) {
@@ -505,11 +504,13 @@ class ServerCore final : public engineio::SessionHandler {
   SendStatus write(SocketState& s, const EncodedPacket& packet, bool volatile_flag) {
     engineio::Session* session = s.session();
     if (!session || s.phase != SocketState::Phase::connected) return SendStatus::disconnected;
-    bool writable = session->writable();
+    // writable() reaches down into the transport: ask only where the answer matters.
+    const bool websocket = session->transport() == engineio::TransportKind::websocket;
+    const bool writable = (!volatile_flag && websocket) || session->writable();
     if (volatile_flag && !writable) return SendStatus::dropped;
     session->send(packet.text);
     for (const auto& a : packet.attachments) session->send(a);
-    return writable ? SendStatus::sent : SendStatus::queued;
+    return writable || websocket ? SendStatus::sent : SendStatus::queued;
   }
 
   // Encodes an event (or a reply) of a socket's namespace.

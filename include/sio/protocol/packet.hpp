@@ -134,6 +134,9 @@ class Decoder {
   /// Moves the completed packet out; ready() is false afterwards. Precondition: ready()
   /// (otherwise a default Packet is returned).
   Packet take();
+  /// Hands over the completed packet without moving it (the server shares it with the
+  /// application's Args); ready() is false afterwards. Null when nothing is ready.
+  std::shared_ptr<Packet> take_shared() noexcept;
 
   /// Drops any partial packet (after an error the decoder must be reset before reuse).
   void reset() noexcept;
@@ -144,7 +147,9 @@ class Decoder {
   std::error_code fail(error e) noexcept;
 
   DecoderOptions options_;
-  std::optional<Packet> packet_;  // the packet being decoded or waiting for take()
+  // The packet being decoded or waiting for take(): allocated per packet and handed over whole,
+  // so an idle decoder (one per connection) holds no packet.
+  std::shared_ptr<Packet> packet_;
   std::size_t expected_ = 0;      // attachments announced by the pending binary packet
   State state_ = State::idle;
   error error_ = error::ok;       // what failed, repeated until reset()

@@ -178,7 +178,7 @@ inline std::error_code Decoder::fail(error e) noexcept {
 inline std::error_code Decoder::feed_text(std::string_view message) {
   if (state_ == State::failed) return error_;
   if (state_ == State::awaiting) return fail(error::unexpected_attachment);
-  packet_.emplace();
+  packet_ = std::make_shared<Packet>();
   const error e = detail::parse_text(message, options_, *packet_, expected_);
   if (e != error::ok) return fail(e);
   if (is_binary(packet_->type) && expected_ > 0) {
@@ -205,6 +205,13 @@ inline Packet Decoder::take() {
   expected_ = 0;
   state_ = State::idle;
   return p;
+}
+
+inline std::shared_ptr<Packet> Decoder::take_shared() noexcept {
+  if (state_ != State::ready) return nullptr;
+  expected_ = 0;
+  state_ = State::idle;
+  return std::move(packet_);
 }
 
 inline void Decoder::reset() noexcept {
