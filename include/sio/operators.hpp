@@ -147,18 +147,11 @@ auto BroadcastOperator::emit_with_ack(std::string_view event, A&&... args_then_t
 template <class Tuple, std::size_t... I>
 auto BroadcastOperator::emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
   constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;
-  auto&& token = std::get<last>(std::forward<Tuple>(t));
-  return asio::async_initiate<decltype(token), void(std::error_code, std::vector<Args>)>(
-      [this, event, &t](auto handler) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        emit_impl(
-            event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
-            [shared](std::error_code ec, std::vector<Args>& replies) {
-              auto executor = asio::get_associated_executor(*shared);
-              asio::dispatch(executor, [shared, ec, replies]() mutable { std::move(*shared)(ec, std::move(replies)); });
-            });
-      },
-      token);
+  return detail::async_reply<std::vector<Args>>(std::get<last>(std::forward<Tuple>(t)), [&](auto callback) {
+    emit_impl(
+        event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
+        std::move(callback));
+  });
 }
 
 template <class Tuple, std::size_t... I>

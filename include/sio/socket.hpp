@@ -436,22 +436,32 @@ auto SocketEmitter::emit_with_ack(std::string_view event, A&&... args_then_token
                              std::make_index_sequence<sizeof...(A) - 1>{});
 }
 
+namespace detail {
+// Waits for a reply the Asio way: `start(callback)` registers `callback(std::error_code, Reply&)`,
+// which completes the token's handler on the handler's own executor.
+template <class Reply, class Token, class Start>
+auto async_reply(Token&& token, Start&& start) {
+  return asio::async_initiate<Token, void(std::error_code, Reply)>(
+      [&start](auto handler) {
+        // std::function needs a copyable callable; completion handlers may be move-only.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        start([shared](std::error_code ec, Reply& reply) {
+          auto executor = asio::get_associated_executor(*shared);
+          asio::dispatch(executor, [shared, ec, reply]() mutable { std::move(*shared)(ec, std::move(reply)); });
+        });
+      },
+      token);
+}
+}  // namespace detail
+
 template <class Tuple, std::size_t... I>
 auto SocketEmitter::emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
   constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;
-  auto&& token = std::get<last>(std::forward<Tuple>(t));
-  return asio::async_initiate<decltype(token), void(std::error_code, Args)>(
-      [this, event, &t](auto handler) {
-        // std::function needs a copyable callable; completion handlers may be move-only.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        emit_impl(
-            event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
-            [shared](std::error_code ec, Args& reply) {
-              auto executor = asio::get_associated_executor(*shared);
-              asio::dispatch(executor, [shared, ec, reply]() mutable { std::move(*shared)(ec, std::move(reply)); });
-            });
-      },
-      token);
+  return detail::async_reply<Args>(std::get<last>(std::forward<Tuple>(t)), [&](auto callback) {
+    emit_impl(
+        event, [&](detail::PayloadWriter& w) { (w.argument(std::get<I>(std::forward<Tuple>(t))), ...); },
+        std::move(callback));
+  });
 }
 
 template <class Tuple, std::size_t... I>
