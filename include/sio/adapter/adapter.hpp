@@ -5,6 +5,7 @@
 /// The in-memory adapter (sio::InMemoryAdapter) is the default. An adapter that joins several
 /// servers (Redis, later) derives from it and overrides what must cross servers.
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,11 +38,17 @@ class AdapterHost {
   virtual ~AdapterHost() = default;
   /// The namespace's name.
   virtual std::string_view name() const noexcept = 0;
-  /// Queues an encoded packet for socket `sid`, if it is connected here.
-  virtual void deliver(const SocketId& sid, const detail::EncodedPacket& packet, const BroadcastOptions& opts) = 0;
+  /// Queues an encoded packet for socket `sid`, if it is connected here. `local` is what the
+  /// namespace registered for that socket with InMemoryAdapter::add_socket (null if nothing), so
+  /// a delivery need not look the socket up by its id.
+  virtual void deliver(const SocketId& sid, void* local, const detail::EncodedPacket& packet,
+                       const BroadcastOptions& opts) = 0;
 };
 
 /// The room index of one namespace and its broadcast; keeps rooms in memory, for one server.
+///
+/// Each socket has one entry (its rooms and the namespace's pointer for it); each room holds
+/// pointers to its members' entries, so walking a room reaches every member without hashing ids.
 class InMemoryAdapter {
  public:
   /// An adapter serving `host`.
@@ -50,77 +57,82 @@ class InMemoryAdapter {
   InMemoryAdapter(const InMemoryAdapter&) = delete;
   InMemoryAdapter& operator=(const InMemoryAdapter&) = delete;
 
+  /// Registers a socket connected to this server, with the namespace's pointer for it (handed
+  /// back to AdapterHost::deliver).
+  virtual void add_socket(const SocketId& sid, void* local) { sids_[sid].local = local; }
   /// Adds socket `sid` to `rooms`.
   virtual void add_all(const SocketId& sid, const std::vector<Room>& rooms) {
-    auto& mine = sids_[sid];
+    auto& node = *sids_.try_emplace(sid).first;
     for (const auto& r : rooms) {
-      if (mine.insert(r).second) rooms_[r].insert(sid);
+      if (node.second.rooms.insert(r).second) rooms_[r].insert(&node);
     }
   }
   /// Removes socket `sid` from `room`.
   virtual void del(const SocketId& sid, const Room& room) {
-    if (auto it = sids_.find(sid); it != sids_.end()) it->second.erase(room);
-    remove_from_room(room, sid);
+    auto it = sids_.find(sid);
+    if (it == sids_.end()) return;
+    it->second.rooms.erase(room);
+    remove_from_room(room, &*it);
   }
-  /// Removes socket `sid` from every room (on disconnect).
+  /// Removes socket `sid` from every room and forgets it (on disconnect).
   virtual void del_all(const SocketId& sid) {
     auto it = sids_.find(sid);
     if (it == sids_.end()) return;
-    for (const auto& r : it->second) remove_from_room(r, sid);
+    for (const auto& r : it->second.rooms) remove_from_room(r, &*it);
     sids_.erase(it);
   }
   /// The rooms socket `sid` is in.
   virtual std::vector<Room> socket_rooms(const SocketId& sid) const {
     auto it = sids_.find(sid);
     if (it == sids_.end()) return {};
-    return {it->second.begin(), it->second.end()};
+    return {it->second.rooms.begin(), it->second.rooms.end()};
   }
   /// Whether socket `sid` is in `room`.
   bool in_room(const SocketId& sid, const Room& room) const {
     auto it = sids_.find(sid);
-    return it != sids_.end() && it->second.count(room) != 0;
+    return it != sids_.end() && it->second.rooms.count(room) != 0;
   }
   /// Sends `packet` to the sockets `opts` selects, each once.
   virtual void broadcast(const detail::EncodedPacket& packet, const BroadcastOptions& opts) {
-    apply(opts, [&](const SocketId& sid) { host_.deliver(sid, packet, opts); });
+    apply(opts, [&](const SocketId& sid, void* local) { host_.deliver(sid, local, packet, opts); });
   }
   /// The ids of the local sockets `opts` selects.
   virtual std::vector<SocketId> sockets(const BroadcastOptions& opts) const {
     std::vector<SocketId> out;
-    apply(opts, [&](const SocketId& sid) { out.push_back(sid); });
+    apply(opts, [&](const SocketId& sid, void*) { out.push_back(sid); });
     return out;
   }
-  /// Calls `fn` once for every local socket `opts` selects.
-  void apply(const BroadcastOptions& opts, const std::function<void(const SocketId&)>& fn) const {
-    auto excluded = [&](const SocketId& sid) {
-      if (opts.except.empty()) return false;
-      auto it = sids_.find(sid);
-      if (it == sids_.end()) return false;
-      for (const auto& r : opts.except)
-        if (it->second.count(r)) return true;
-      return false;
+  /// Calls `fn(sid, local)` once for every local socket `opts` selects.
+  template <class F>
+  void apply(const BroadcastOptions& opts, F&& fn) const {
+    // Members of the excluded rooms, gathered once rather than checked per receiver.
+    std::vector<const Node*> excluded;
+    for (const auto& r : opts.except) {
+      auto it = rooms_.find(r);
+      if (it != rooms_.end()) excluded.insert(excluded.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(excluded.begin(), excluded.end());
+    auto visit = [&](const Node* node) {
+      if (!excluded.empty() && std::binary_search(excluded.begin(), excluded.end(), node)) return;
+      fn(node->first, node->second.local);
     };
     if (opts.rooms.empty()) {
-      for (const auto& [sid, rooms] : sids_) {
-        (void)rooms;
-        if (!excluded(sid)) fn(sid);
-      }
+      for (const auto& node : sids_) visit(&node);
       return;
     }
     if (opts.rooms.size() == 1) {
       auto it = rooms_.find(opts.rooms.front());
       if (it == rooms_.end()) return;
-      for (const auto& sid : it->second)
-        if (!excluded(sid)) fn(sid);
+      for (const Node* node : it->second) visit(node);
       return;
     }
     // Several rooms: a socket in more than one of them still receives once.
-    std::unordered_set<std::string_view> seen;
+    std::unordered_set<const Node*> seen;
     for (const auto& room : opts.rooms) {
       auto it = rooms_.find(room);
       if (it == rooms_.end()) continue;
-      for (const auto& sid : it->second)
-        if (seen.insert(sid).second && !excluded(sid)) fn(sid);
+      for (const Node* node : it->second)
+        if (seen.insert(node).second) visit(node);
     }
   }
   /// Number of rooms with members.
@@ -131,16 +143,23 @@ class InMemoryAdapter {
   AdapterHost& host() noexcept { return host_; }
 
  private:
-  void remove_from_room(const Room& room, const SocketId& sid) {
+  struct Member {
+    std::unordered_set<Room> rooms;
+    void* local = nullptr;
+  };
+  // Entries of an unordered_map keep their address until erased: rooms point at them.
+  using Node = std::pair<const SocketId, Member>;
+
+  void remove_from_room(const Room& room, const Node* node) {
     auto it = rooms_.find(room);
     if (it == rooms_.end()) return;
-    it->second.erase(sid);
+    it->second.erase(node);
     if (it->second.empty()) rooms_.erase(it);
   }
 
   AdapterHost& host_;
-  std::unordered_map<Room, std::unordered_set<SocketId>> rooms_;
-  std::unordered_map<SocketId, std::unordered_set<Room>> sids_;
+  std::unordered_map<Room, std::unordered_set<const Node*>> rooms_;
+  std::unordered_map<SocketId, Member> sids_;
 };
 
 /// The adapter type namespaces use; a remote adapter derives from InMemoryAdapter.

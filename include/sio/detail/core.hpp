@@ -126,7 +126,7 @@ struct NamespaceState final : AdapterHost {
 
   NamespaceState(std::string n, ServerCore* c) : name_(std::move(n)), core(c) {}
   std::string_view name() const noexcept override { return name_; }
-  void deliver(const SocketId& sid, const EncodedPacket& packet, const BroadcastOptions& opts) override;
+  void deliver(const SocketId& sid, void* local, const EncodedPacket& packet, const BroadcastOptions& opts) override;
   SocketState* find(std::string_view id) const {
     auto it = sockets.find(std::string(id));
     return it == sockets.end() ? nullptr : it->second.get();
@@ -350,6 +350,7 @@ class ServerCore final : public engineio::SessionHandler {
     socket->phase = SocketState::Phase::connected;
     socket->connected_at = std::chrono::system_clock::now();
     nsp.sockets.emplace(socket->id, socket);
+    nsp.adapter->add_socket(socket->id, socket.get());
     nsp.adapter->add_all(socket->id, {socket->id});
     if (client.connect_timer) {
       timers().cancel(client.connect_timer);
@@ -815,10 +816,15 @@ inline ServerCore* SocketState::core() const noexcept { return nsp ? nsp->core :
 inline engineio::Session* SocketState::session() const noexcept { return client ? client->session : nullptr; }
 inline std::string_view ClientState::socket_nsp(const SocketState& s) noexcept { return s.nsp->name_; }
 
-inline void NamespaceState::deliver(const SocketId& sid, const EncodedPacket& packet, const BroadcastOptions& opts) {
-  auto it = sockets.find(sid);
-  if (it == sockets.end()) return;
-  if (core->write(*it->second, packet, opts.volatile_) != SendStatus::disconnected) ++delivered;
+inline void NamespaceState::deliver(const SocketId& sid, void* local, const EncodedPacket& packet,
+                                    const BroadcastOptions& opts) {
+  auto* socket = static_cast<SocketState*>(local);
+  if (!socket) {
+    auto it = sockets.find(sid);
+    if (it == sockets.end()) return;
+    socket = it->second.get();
+  }
+  if (core->write(*socket, packet, opts.volatile_) != SendStatus::disconnected) ++delivered;
 }
 
 }  // namespace sio::detail

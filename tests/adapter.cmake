@@ -1,0 +1,1 @@
+sio_add_unit_test(test_adapter unit/adapter/adapter.cpp)

@@ -1,0 +1,81 @@
+#include "sio/adapter/adapter.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Host final : sio::AdapterHost {
+  std::vector<std::pair<std::string, void*>> delivered;
+  std::string_view name() const noexcept override { return "/"; }
+  void deliver(const sio::SocketId& sid, void* local, const sio::detail::EncodedPacket&,
+               const sio::BroadcastOptions&) override {
+    delivered.emplace_back(sid, local);
+  }
+  std::vector<std::string> ids() {
+    std::vector<std::string> out;
+    for (auto& d : delivered) out.push_back(d.first);
+    std::sort(out.begin(), out.end());
+    delivered.clear();
+    return out;
+  }
+};
+
+sio::BroadcastOptions to(std::vector<std::string> rooms, std::vector<std::string> except = {}) {
+  sio::BroadcastOptions o;
+  o.rooms = std::move(rooms);
+  o.except = std::move(except);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("InMemoryAdapter hands each receiver's registered pointer to the host") {
+  Host host;
+  sio::InMemoryAdapter a(host);
+  int sa = 0, sb = 0;
+  a.add_socket("a", &sa);
+  a.add_socket("b", &sb);
+  a.add_all("a", {"a", "r"});
+  a.add_all("b", {"b", "r"});
+  a.broadcast({}, to({"r"}));
+  REQUIRE(host.delivered.size() == 2);
+  for (auto& [sid, local] : host.delivered) CHECK(local == (sid == "a" ? static_cast<void*>(&sa) : &sb));
+}
+
+TEST_CASE("InMemoryAdapter selects rooms, exclusions and everyone, each socket once") {
+  Host host;
+  sio::InMemoryAdapter a(host);
+  for (const char* id : {"a", "b", "c"}) {
+    a.add_socket(id, nullptr);
+    a.add_all(id, {id});
+  }
+  a.add_all("a", {"r1", "r2"});
+  a.add_all("b", {"r1"});
+  a.add_all("c", {"r2"});
+  a.broadcast({}, to({}));
+  CHECK(host.ids() == std::vector<std::string>{"a", "b", "c"});
+  a.broadcast({}, to({"r1", "r2"}));
+  CHECK(host.ids() == std::vector<std::string>{"a", "b", "c"});
+  a.broadcast({}, to({"r1"}, {"a"}));
+  CHECK(host.ids() == std::vector<std::string>{"b"});
+  a.broadcast({}, to({}, {"r2"}));
+  CHECK(host.ids() == std::vector<std::string>{"b"});
+  a.broadcast({}, to({"nobody"}));
+  CHECK(host.ids().empty());
+  CHECK(a.in_room("a", "r2"));
+  a.del("a", "r2");
+  CHECK_FALSE(a.in_room("a", "r2"));
+  a.broadcast({}, to({"r2"}));
+  CHECK(host.ids() == std::vector<std::string>{"c"});
+  a.del_all("c");
+  CHECK(a.socket_rooms("c").empty());
+  a.broadcast({}, to({"r2"}));
+  CHECK(host.ids().empty());
+  auto members = a.sockets(to({"r1"}));
+  std::sort(members.begin(), members.end());
+  CHECK(members == std::vector<std::string>{"a", "b"});
+}
