@@ -84,7 +84,6 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   std::vector<std::shared_ptr<std::function<void(Event&, Next)>>> middlewares;
   std::vector<PendingReply> pending_replies;  // replies this server waits for
   std::shared_ptr<void> data;
-  std::chrono::system_clock::time_point connected_at;
 
   bool connected() const noexcept { return phase == Phase::connected && client != nullptr; }
   ServerCore* core() const noexcept;
@@ -348,7 +347,6 @@ class ServerCore final : public engineio::SessionHandler {
     NamespaceState& nsp = *socket->nsp;
     ClientState& client = *socket->client;
     socket->phase = SocketState::Phase::connected;
-    socket->connected_at = std::chrono::system_clock::now();
     nsp.sockets.emplace(socket->id, socket);
     nsp.adapter->add_socket(socket->id, socket.get());
     nsp.adapter->add_all(socket->id, {socket->id});
