@@ -49,6 +49,9 @@ class AdapterHost {
 ///
 /// Each socket has one entry (its rooms and the namespace's pointer for it); each room holds
 /// pointers to its members' entries, so walking a room reaches every member without hashing ids.
+/// The room named by a socket's own id, which every socket joins on connecting, is a flag of its
+/// entry rather than an entry of the room index: it costs nothing per socket, and reaching a
+/// socket by its id is one lookup.
 class InMemoryAdapter {
  public:
   /// An adapter serving `host`.
@@ -60,18 +63,33 @@ class InMemoryAdapter {
   /// Registers a socket connected to this server, with the namespace's pointer for it (handed
   /// back to AdapterHost::deliver).
   virtual void add_socket(const SocketId& sid, void* local) { sids_[sid].local = local; }
-  /// Adds socket `sid` to `rooms`.
+  /// Adds socket `sid` to `rooms` (its own id among them, possibly).
   virtual void add_all(const SocketId& sid, const std::vector<Room>& rooms) {
     auto& node = *sids_.try_emplace(sid).first;
+    Member& m = node.second;
     for (const auto& r : rooms) {
-      if (node.second.rooms.insert(r).second) rooms_[r].insert(&node);
+      if (r == sid) {
+        m.own_room = true;
+        continue;
+      }
+      auto pos = std::lower_bound(m.rooms.begin(), m.rooms.end(), r);
+      if (pos != m.rooms.end() && *pos == r) continue;
+      m.rooms.insert(pos, r);
+      rooms_[r].insert(&node);
     }
   }
   /// Removes socket `sid` from `room`.
   virtual void del(const SocketId& sid, const Room& room) {
     auto it = sids_.find(sid);
     if (it == sids_.end()) return;
-    it->second.rooms.erase(room);
+    Member& m = it->second;
+    if (room == sid) {
+      m.own_room = false;
+      return;
+    }
+    auto pos = std::lower_bound(m.rooms.begin(), m.rooms.end(), room);
+    if (pos == m.rooms.end() || *pos != room) return;
+    m.rooms.erase(pos);
     remove_from_room(room, &*it);
   }
   /// Removes socket `sid` from every room and forgets it (on disconnect).
@@ -81,16 +99,22 @@ class InMemoryAdapter {
     for (const auto& r : it->second.rooms) remove_from_room(r, &*it);
     sids_.erase(it);
   }
-  /// The rooms socket `sid` is in.
+  /// The rooms socket `sid` is in, its own id first when it is in that room.
   virtual std::vector<Room> socket_rooms(const SocketId& sid) const {
     auto it = sids_.find(sid);
     if (it == sids_.end()) return {};
-    return {it->second.rooms.begin(), it->second.rooms.end()};
+    std::vector<Room> out;
+    out.reserve(it->second.rooms.size() + 1);
+    if (it->second.own_room) out.push_back(sid);
+    out.insert(out.end(), it->second.rooms.begin(), it->second.rooms.end());
+    return out;
   }
   /// Whether socket `sid` is in `room`.
   bool in_room(const SocketId& sid, const Room& room) const {
     auto it = sids_.find(sid);
-    return it != sids_.end() && it->second.rooms.count(room) != 0;
+    if (it == sids_.end()) return false;
+    if (room == sid) return it->second.own_room;
+    return std::binary_search(it->second.rooms.begin(), it->second.rooms.end(), room);
   }
   /// Sends `packet` to the sockets `opts` selects, each once.
   virtual void broadcast(const detail::EncodedPacket& packet, const BroadcastOptions& opts) {
@@ -107,10 +131,7 @@ class InMemoryAdapter {
   void apply(const BroadcastOptions& opts, F&& fn) const {
     // Members of the excluded rooms, gathered once rather than checked per receiver.
     std::vector<const Node*> excluded;
-    for (const auto& r : opts.except) {
-      auto it = rooms_.find(r);
-      if (it != rooms_.end()) excluded.insert(excluded.end(), it->second.begin(), it->second.end());
-    }
+    for (const auto& r : opts.except) for_members(r, [&](const Node* node) { excluded.push_back(node); });
     std::sort(excluded.begin(), excluded.end());
     auto visit = [&](const Node* node) {
       if (!excluded.empty() && std::binary_search(excluded.begin(), excluded.end(), node)) return;
@@ -121,22 +142,24 @@ class InMemoryAdapter {
       return;
     }
     if (opts.rooms.size() == 1) {
-      auto it = rooms_.find(opts.rooms.front());
-      if (it == rooms_.end()) return;
-      for (const Node* node : it->second) visit(node);
+      // A room's explicit members never include the socket whose id names it: no duplicates.
+      for_members(opts.rooms.front(), visit);
       return;
     }
     // Several rooms: a socket in more than one of them still receives once.
     std::unordered_set<const Node*> seen;
-    for (const auto& room : opts.rooms) {
-      auto it = rooms_.find(room);
-      if (it == rooms_.end()) continue;
-      for (const Node* node : it->second)
+    for (const auto& room : opts.rooms)
+      for_members(room, [&](const Node* node) {
         if (seen.insert(node).second) visit(node);
-    }
+      });
   }
-  /// Number of rooms with members.
-  std::size_t room_count() const noexcept { return rooms_.size(); }
+  /// Number of rooms with members, the sockets' own rooms included.
+  std::size_t room_count() const noexcept {
+    std::size_t n = rooms_.size();
+    for (const auto& node : sids_)
+      if (node.second.own_room && rooms_.find(node.first) == rooms_.end()) ++n;
+    return n;
+  }
 
  protected:
   /// The namespace served.
@@ -144,11 +167,23 @@ class InMemoryAdapter {
 
  private:
   struct Member {
-    std::unordered_set<Room> rooms;
+    std::vector<Room> rooms;  ///< Sorted; without the socket's own id (see own_room).
     void* local = nullptr;
+    bool own_room = false;    ///< In the room named by its own id.
   };
   // Entries of an unordered_map keep their address until erased: rooms point at them.
   using Node = std::pair<const SocketId, Member>;
+
+  /// Calls `fn(node)` for every member of `room`: its explicit members, and the socket whose id
+  /// names it if that socket is in its own room.
+  template <class F>
+  void for_members(const Room& room, F&& fn) const {
+    auto it = rooms_.find(room);
+    if (it != rooms_.end())
+      for (const Node* node : it->second) fn(node);
+    auto own = sids_.find(room);
+    if (own != sids_.end() && own->second.own_room) fn(&*own);
+  }
 
   void remove_from_room(const Room& room, const Node* node) {
     auto it = rooms_.find(room);

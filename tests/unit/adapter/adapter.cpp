@@ -79,3 +79,45 @@ TEST_CASE("InMemoryAdapter selects rooms, exclusions and everyone, each socket o
   std::sort(members.begin(), members.end());
   CHECK(members == std::vector<std::string>{"a", "b"});
 }
+
+TEST_CASE("InMemoryAdapter keeps each socket's own room, which it may leave") {
+  Host host;
+  sio::InMemoryAdapter a(host);
+  for (const char* id : {"a", "b"}) {
+    a.add_socket(id, nullptr);
+    a.add_all(id, {id});
+  }
+  a.add_all("a", {"r"});
+  CHECK(a.socket_rooms("a") == std::vector<std::string>{"a", "r"});
+  CHECK(a.in_room("a", "a"));
+  CHECK_FALSE(a.in_room("a", "b"));
+  CHECK(a.room_count() == 3);
+  a.broadcast({}, to({"a"}));
+  CHECK(host.ids() == std::vector<std::string>{"a"});
+  a.broadcast({}, to({}, {"a"}));
+  CHECK(host.ids() == std::vector<std::string>{"b"});
+
+  // Another socket may join a room named like a socket's id: both are members, each once.
+  a.add_all("b", {"a"});
+  CHECK(a.room_count() == 3);
+  a.broadcast({}, to({"a"}));
+  CHECK(host.ids() == std::vector<std::string>{"a", "b"});
+  a.broadcast({}, to({"a", "b"}));
+  CHECK(host.ids() == std::vector<std::string>{"a", "b"});
+  a.broadcast({}, to({}, {"a"}));
+  CHECK(host.ids().empty());
+
+  a.del("a", "a");
+  CHECK_FALSE(a.in_room("a", "a"));
+  CHECK(a.socket_rooms("a") == std::vector<std::string>{"r"});
+  a.broadcast({}, to({"a"}));
+  CHECK(host.ids() == std::vector<std::string>{"b"});
+  a.del("b", "a");
+  a.broadcast({}, to({"a"}));
+  CHECK(host.ids().empty());
+  // Joining twice is joining once.
+  a.add_all("a", {"a", "r", "a"});
+  CHECK(a.socket_rooms("a") == std::vector<std::string>{"a", "r"});
+  a.del_all("a");
+  CHECK(a.room_count() == 1);
+}
