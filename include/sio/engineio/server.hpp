@@ -111,7 +111,7 @@ class Server final : public transport::Handler {
   /// ones with the same status and JSON body as HTTP.
   int on_ws_validate(const transport::HttpRequest& request, std::string& body) override;
   /// transport::Handler: opens a WebSocket session or starts an upgrade.
-  void on_ws_open(std::shared_ptr<transport::WsConnection> connection) override;
+  void on_ws_open(std::shared_ptr<transport::WsConnection> connection, transport::HttpRequest request) override;
   /// transport::Handler: one Engine.IO packet on a WebSocket.
   void on_ws_message(transport::WsConnection& connection, std::string_view data, bool binary) override;
   /// transport::Handler: a WebSocket is gone.

@@ -245,10 +245,9 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
  public:
   /// The accepted WebSocket of `req` on the mount numbered `mount_id`; a message larger than
   /// `max_payload` closes it (1009).
-  Connection(memory& owner, HttpRequest req, std::uint64_t mount_id, std::size_t max_payload)
-      : owner_(&owner), req_(std::move(req)), mount_id_(mount_id), max_payload_(max_payload) {}
+  Connection(memory& owner, std::uint64_t mount_id, std::size_t max_payload)
+      : owner_(&owner), mount_id_(mount_id), max_payload_(max_payload) {}
 
-  const HttpRequest& request() const noexcept override { return req_; }
   void send(const engineio::Frame& frame) override {
     if (closed_ || closing_ || !frame) return;
     if (hold_) {
@@ -312,7 +311,6 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
   }
 
   memory* owner_;
-  HttpRequest req_;
   std::uint64_t mount_id_;
   std::size_t max_payload_;
   std::deque<WsMessage> received_;
@@ -553,11 +551,11 @@ inline std::shared_ptr<memory::WsClient> memory::connect(std::string target, Hea
   Handler* handler = m->handler;
   const int status = handler->on_ws_validate(req, body);
   if (status != 0) return std::make_shared<WsClient>(*this, nullptr, status, std::move(body));
-  auto conn = std::make_shared<Connection>(*this, std::move(req), m->id, m->options.max_payload);
+  auto conn = std::make_shared<Connection>(*this, m->id, m->options.max_payload);
   conn->fail_at_ = std::exchange(next_fail_at_, std::numeric_limits<std::size_t>::max());
   connections_.push_back(conn);
   auto client = std::make_shared<WsClient>(*this, conn, 0, std::string{});
-  handler->on_ws_open(conn);
+  handler->on_ws_open(conn, std::move(req));
   run_pending();
   return client;
 }

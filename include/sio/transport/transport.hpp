@@ -88,8 +88,6 @@ enum class CloseCode : std::uint16_t {
 class WsConnection {
  public:
   virtual ~WsConnection() = default;
-  /// The HTTP request that opened the WebSocket.
-  virtual const HttpRequest& request() const noexcept = 0;
   /// Queues a frame (text or binary as the frame says). Frames queued before the next write are
   /// written together. Ignored after close.
   virtual void send(const engineio::Frame& frame) = 0;
@@ -110,8 +108,10 @@ class Handler {
   /// Decides whether a WebSocket upgrade request on the mounted path is accepted: 0 accepts it,
   /// an HTTP status (400, 403, ...) refuses it with that status and `body`.
   virtual int on_ws_validate(const HttpRequest& /*request*/, std::string& /*body*/) { return 0; }
-  /// A WebSocket was accepted on the mounted path.
-  virtual void on_ws_open(std::shared_ptr<WsConnection> connection) = 0;
+  /// A WebSocket was accepted on the mounted path; `request` is the HTTP request that opened it
+  /// (without a body). The transport keeps no copy of it: the handler keeps what it needs, so
+  /// that an open connection holds its handshake data once.
+  virtual void on_ws_open(std::shared_ptr<WsConnection> connection, HttpRequest request) = 0;
   /// A complete WebSocket message arrived.
   virtual void on_ws_message(WsConnection& connection, std::string_view data, bool binary) = 0;
   /// The WebSocket is closed: `ec` is empty after a closing handshake (either side) and holds the

@@ -15,6 +15,7 @@ struct Recorder final : sio::transport::Handler {
   std::vector<std::string> log;
   std::vector<std::shared_ptr<sio::transport::HttpExchange>> exchanges;
   std::vector<std::shared_ptr<sio::transport::WsConnection>> sockets;
+  std::vector<sio::transport::HttpRequest> opened;
   std::error_code last_close;
   int validate_status = 0;
   bool respond_now = true;
@@ -35,8 +36,9 @@ struct Recorder final : sio::transport::Handler {
     if (validate_status) body = "no";
     return validate_status;
   }
-  void on_ws_open(std::shared_ptr<sio::transport::WsConnection> c) override {
-    log.push_back("open " + c->request().query);
+  void on_ws_open(std::shared_ptr<sio::transport::WsConnection> c, sio::transport::HttpRequest r) override {
+    log.push_back("open " + r.query);
+    opened.push_back(std::move(r));
     sockets.push_back(std::move(c));
   }
   void on_ws_message(sio::transport::WsConnection&, std::string_view data, bool binary) override {
@@ -233,7 +235,8 @@ TEST_CASE("memory: WebSocket validate, refuse, open, messages both ways") {
   CHECK_FALSE(c->closed());
   REQUIRE(h.sockets.size() == 1);
   auto& s = *h.sockets[0];
-  CHECK(s.request().header("cookie") == "k=v");
+  REQUIRE(h.opened.size() == 1);
+  CHECK(h.opened[0].header("cookie") == "k=v");
   CHECK(c->server_side() == &s);
   c->send_text("hi");
   c->send_binary(std::string("\x00\x01", 2));
@@ -376,7 +379,7 @@ TEST_CASE("memory: fail_next_ws_write_at reaches the writes made from on_ws_open
     std::shared_ptr<sio::transport::WsConnection> conn;
     void on_http(std::shared_ptr<sio::transport::HttpExchange>) override {}
     void on_http_aborted(sio::transport::HttpExchange&) override {}
-    void on_ws_open(std::shared_ptr<sio::transport::WsConnection> c) override {
+    void on_ws_open(std::shared_ptr<sio::transport::WsConnection> c, sio::transport::HttpRequest) override {
       conn = c;
       c->send(sio::engineio::make_text_frame("hello"));
     }

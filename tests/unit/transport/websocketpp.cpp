@@ -46,6 +46,7 @@ struct Recorder final : sio::transport::Handler {
   int aborted = 0;
   bool aborted_while_open = false;
   std::vector<HttpRequest> validated;
+  std::vector<HttpRequest> opened;
   std::vector<std::shared_ptr<WsConnection>> sockets;
   struct Message {
     WsConnection* conn;
@@ -79,8 +80,9 @@ struct Recorder final : sio::transport::Handler {
     body = validate_body;
     return validate_status;
   }
-  void on_ws_open(std::shared_ptr<WsConnection> conn) override {
+  void on_ws_open(std::shared_ptr<WsConnection> conn, HttpRequest request) override {
     sockets.push_back(std::move(conn));
+    opened.push_back(std::move(request));
   }
   void on_ws_message(WsConnection& conn, std::string_view data, bool binary) override {
     messages.push_back({&conn, std::string(data), binary});
@@ -589,8 +591,11 @@ TEST_CASE("websocketpp: text and binary messages both ways") {
   REQUIRE(ws.handshake());
   REQUIRE(run_until(f.ioc, [&] { return f.handler.sockets.size() == 1; }));
   auto conn = f.handler.sockets[0];
-  CHECK(conn->request().query == "EIO=4&transport=websocket");
-  CHECK(conn->request().remote_address == "127.0.0.1");
+  REQUIRE(f.handler.opened.size() == 1);
+  CHECK(f.handler.opened[0].path == "/socket.io/");
+  CHECK(f.handler.opened[0].query == "EIO=4&transport=websocket");
+  CHECK(f.handler.opened[0].remote_address == "127.0.0.1");
+  CHECK(f.handler.opened[0].header("sec-websocket-version") == "13");
 
   ws.send(0x1, "4hello");
   ws.send(0x2, std::string("\x01\x02\x00\x03", 4));

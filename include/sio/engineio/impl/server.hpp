@@ -58,14 +58,15 @@ class ServerSession final : public Session {
   enum class State : std::uint8_t { open, closing, closed };
 
   /// A session of `server` with id `id`, opened by `request` (kept without its body) on `kind`.
-  ServerSession(Server& server, std::string id, const transport::HttpRequest& request, TransportKind kind)
-      : server_(server), id_(std::move(id)), opened_at_(std::chrono::system_clock::now()), kind_(kind) {
-    // The handshake request without its body, for Session::request().
-    request_.method = request.method;
-    request_.path = request.path;
-    request_.query = request.query;
-    request_.headers = request.headers;
-    request_.remote_address = request.remote_address;
+  ServerSession(Server& server, std::string id, transport::HttpRequest request, TransportKind kind)
+      : server_(server),
+        id_(std::move(id)),
+        request_(std::move(request)),
+        opened_at_(std::chrono::system_clock::now()),
+        kind_(kind) {
+    // Session::request() serves the handshake's headers and query; a body would only take room.
+    request_.body = std::string();
+    request_.headers.shrink_to_fit();
   }
 
   const std::string& id() const noexcept override { return id_; }
@@ -706,8 +707,8 @@ inline int Server::on_ws_validate(const transport::HttpRequest& request, std::st
   return code == 4 ? 403 : 400;
 }
 
-inline void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connection) {
-  const detail::QueryParams q = detail::parse_query(connection->request().query);
+inline void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connection, transport::HttpRequest request) {
+  const detail::QueryParams q = detail::parse_query(request.query);
   if (!q.sid.empty()) {
     detail::ServerSession* s = lookup(q.sid);
     if (!s || !s->can_upgrade() || !options_.allow_upgrades) {
@@ -722,7 +723,7 @@ inline void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connecti
     return;
   }
   std::string sid = new_sid();
-  auto owned = std::make_unique<detail::ServerSession>(*this, std::move(sid), connection->request(),
+  auto owned = std::make_unique<detail::ServerSession>(*this, std::move(sid), std::move(request),
                                                        TransportKind::websocket);
   detail::ServerSession& s = *owned;
   sessions_.emplace(s.id(), std::move(owned));
