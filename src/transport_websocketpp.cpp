@@ -69,6 +69,14 @@ constexpr std::size_t app_body_limit = 1'000'000;
 
 class StateBase;
 
+/// What the connection data needs of an accepted WebSocket, whatever the read buffer size.
+class SocketBase : public WsConnection {
+ public:
+  bool opened_ = false;            ///< on_ws_open was called: on_ws_close is owed.
+  bool closed_ = false;            ///< The connection is gone (or going): nothing more is sent.
+  bool closed_by_server_ = false;  ///< The closing handshake was started by this side on purpose.
+};
+
 /// A mounted handler. Connections keep the entry, so an unmount (handler set to null) reaches
 /// the ones already open.
 struct Mount {
@@ -98,7 +106,7 @@ struct ConnectionData {
   ConnectionData* prev = nullptr;  ///< The state's list of live connections (for close()).
   ConnectionData* next = nullptr;
   std::shared_ptr<HttpExchange> exchange;  ///< Set once an HTTP request is handed out.
-  std::shared_ptr<WsConnection> socket;    ///< Set from a successful validation until the close.
+  std::shared_ptr<SocketBase> socket;      ///< Set from a successful validation until the close.
   Phase phase = Phase::reading;
 };
 
@@ -127,6 +135,8 @@ class StateBase : public std::enable_shared_from_this<StateBase> {
 
 ConnectionData::~ConnectionData() {
   if (state) state->unlink(*this);
+  // The handler may keep the socket longer than websocketpp keeps the connection.
+  if (socket) socket->closed_ = true;
 }
 
 /// websocketpp configuration: one thread, no logging, a small read buffer, our connection data.
@@ -227,13 +237,16 @@ class Exchange final : public HttpExchange {
 
 /// An accepted WebSocket.
 template <std::size_t ReadBuffer>
-class Socket final : public WsConnection {
+class Socket final : public SocketBase {
  public:
   using connection_type = ws::connection<Config<ReadBuffer>>;
 
   Socket(HttpRequest request, const std::shared_ptr<connection_type>& con,
          std::shared_ptr<Mount> mount)
-      : request_(std::make_unique<HttpRequest>(std::move(request))), con_(con), mount_(std::move(mount)) {}
+      : request_(std::make_unique<HttpRequest>(std::move(request))),
+        con_(con),
+        raw_(con.get()),
+        mount_(std::move(mount)) {}
 
   /// The opening request, handed over once to the handler's on_ws_open.
   HttpRequest take_request() {
@@ -243,11 +256,12 @@ class Socket final : public WsConnection {
   }
 
   void send(const engineio::Frame& frame) override {
+    // Until closed_ is set (by the close handler, or by the connection's destruction) the
+    // connection exists: no need to lock the weak pointer, and so no touch of its control block
+    // on every delivery of a broadcast.
     if (closed_ || !frame) return;
-    auto con = con_.lock();
-    if (!con) return;
     // Fails only once the connection is no longer open, when frames are dropped anyway.
-    (void)con->send(prepared_message(*frame));
+    (void)raw_->send(prepared_message(*frame));
   }
 
   void close(CloseCode code, std::string_view reason) override {
@@ -264,20 +278,16 @@ class Socket final : public WsConnection {
   }
 
   std::size_t buffered_amount() const noexcept override {
-    auto con = con_.lock();
-    return con ? con->get_buffered_amount() : 0;
+    return closed_ ? 0 : raw_->get_buffered_amount();
   }
 
   Handler* handler() const noexcept { return mount_->handler; }
   const std::shared_ptr<Mount>& mount() const noexcept { return mount_; }
 
-  bool opened_ = false;            ///< on_ws_open was called: on_ws_close is owed.
-  bool closed_ = false;            ///< The connection is gone.
-  bool closed_by_server_ = false;  ///< The closing handshake was started by this side on purpose.
-
  private:
   std::unique_ptr<HttpRequest> request_;  // from validation until the open
   std::weak_ptr<connection_type> con_;
+  connection_type* raw_;  // valid while !closed_
   std::shared_ptr<Mount> mount_;
 };
 

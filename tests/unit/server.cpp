@@ -747,6 +747,47 @@ TEST_CASE("a polling client takes part like a WebSocket one") {
   CHECK(answers->body == "4311[1]\x1e" "461-12[{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID");
 }
 
+TEST_CASE("after an upgrade to WebSocket, broadcasts go to the WebSocket; a closed socket gets none") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.of("/other").on("connection", [](sio::Socket) {});
+  auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+  auto sid = open->body.substr(open->body.find("\"sid\":\"") + 7, 20);
+  auto base = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+  CHECK(f.t.request("POST", base, "40")->body == "ok");
+  CHECK(f.t.request("POST", base, "40/other,")->body == "ok");
+  auto connected = f.t.request("GET", base);
+  REQUIRE(connected->done);
+  io.emit("polled");
+  auto polled = f.t.request("GET", base);
+  REQUIRE(polled->done);
+  CHECK(polled->body == R"(42["polled"])");
+
+  auto waiting = f.t.request("GET", base);
+  auto ws = f.t.connect("/socket.io/?EIO=4&transport=websocket&sid=" + sid);
+  REQUIRE(ws->accepted());
+  ws->send_text("2probe");
+  ws->send_text("5");
+  REQUIRE(waiting->done);
+  ws->received().clear();
+
+  io.emit("direct");
+  io.of("/other").emit("other");
+  auto got = [&] {
+    std::vector<std::string> out;
+    for (auto& m : ws->received()) out.push_back(m.data);
+    ws->received().clear();
+    return out;
+  };
+  CHECK(got() == std::vector<std::string>{R"(42["direct"])", R"(42/other,["other"])"});
+
+  // The client leaves one namespace; the connection and the other socket stay.
+  ws->send_text("41/other,");
+  io.of("/other").emit("gone");
+  io.emit("still");
+  CHECK(got() == std::vector<std::string>{R"(42["still"])"});
+}
+
 TEST_CASE("a kept reply can answer later, once, from any copy") {
   Fixture f;
   Server io(f.t, f.options());

@@ -76,6 +76,9 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   std::string id;
   NamespaceState* nsp = nullptr;
   ClientState* client = nullptr;  // null once closed
+  // The session's WebSocket while it is open on one (engineio::Session::websocket()), so that
+  // a delivery goes to the connection without passing through the client and its session.
+  transport::WsConnection* ws = nullptr;
   Phase phase = Phase::connecting;
   std::shared_ptr<const protocol::Packet> connect_packet;  // holds the auth payload
   std::vector<std::shared_ptr<EventHandler>> handlers;
@@ -245,11 +248,18 @@ class ServerCore final : public engineio::SessionHandler {
     if (client->decoder.ready()) dispatch(*client, client->decoder.take_shared());
   }
 
+  void on_transport_change(engineio::Session& session) override {
+    auto* client = static_cast<ClientState*>(session.user_data);
+    if (!client) return;
+    for (auto& s : client->sockets) s->ws = s->phase == SocketState::Phase::connected ? session.websocket() : nullptr;
+  }
+
   void on_close(engineio::Session& session, engineio::CloseReason reason) override {
     auto* client = static_cast<ClientState*>(session.user_data);
     if (!client) return;
     session.user_data = nullptr;
     client->session = nullptr;
+    for (auto& s : client->sockets) s->ws = nullptr;
     std::unique_ptr<ClientState> owned(client);
     auto finish = [this, c = std::shared_ptr<ClientState>(std::move(owned)), reason] {
       if (c->connect_timer) timers().cancel(c->connect_timer);
@@ -347,6 +357,7 @@ class ServerCore final : public engineio::SessionHandler {
     NamespaceState& nsp = *socket->nsp;
     ClientState& client = *socket->client;
     socket->phase = SocketState::Phase::connected;
+    socket->ws = client.session ? client.session->websocket() : nullptr;
     nsp.sockets.emplace(socket->id, socket);
     nsp.adapter->add_socket(socket->id, socket.get());
     nsp.adapter->add_all(socket->id, {socket->id});
@@ -501,6 +512,13 @@ class ServerCore final : public engineio::SessionHandler {
 
   // Hands the frames of a packet to the socket's connection.
   SendStatus write(SocketState& s, const EncodedPacket& packet, bool volatile_flag) {
+    if (transport::WsConnection* ws = s.ws; ws && s.phase == SocketState::Phase::connected) {
+      // Open on a WebSocket (s.ws is null otherwise): what Session::send would do, without it.
+      if (volatile_flag && ws->buffered_amount() != 0) return SendStatus::dropped;
+      ws->send(packet.text);
+      for (const auto& a : packet.attachments) ws->send(a);
+      return SendStatus::sent;
+    }
     engineio::Session* session = s.session();
     if (!session || s.phase != SocketState::Phase::connected) return SendStatus::disconnected;
     // writable() reaches down into the transport: ask only where the answer matters.
@@ -659,6 +677,7 @@ class ServerCore final : public engineio::SessionHandler {
     nsp.adapter->del_all(s.id);
     nsp.sockets.erase(s.id);
     s.phase = SocketState::Phase::closed;
+    s.ws = nullptr;
     remove_from_client(s);
     s.client = nullptr;
     auto pending = std::move(s.pending_replies);
@@ -734,6 +753,7 @@ class ServerCore final : public engineio::SessionHandler {
       (void)name;
       for (auto& [id, s] : nsp->sockets) {
         s->phase = SocketState::Phase::closed;
+        s->ws = nullptr;
         s->client = nullptr;
         s->handlers.clear();
         s->reason_handlers.clear();

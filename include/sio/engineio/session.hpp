@@ -60,6 +60,11 @@ class Session {
   virtual std::size_t buffered_amount() const noexcept = 0;
   /// Closes the session: what is queued is flushed first, then SessionHandler::on_close(forced_close).
   virtual void close() = 0;
+  /// The WebSocket that frames go straight to while the session is open on one (not polling,
+  /// upgrading or closing), else null. Sending on it is what send() does then, one hop shorter:
+  /// a broadcast to many receivers reaches each connection without touching its session. The
+  /// handler hears of each change through SessionHandler::on_transport_change (and on_close).
+  virtual transport::WsConnection* websocket() const noexcept { return nullptr; }
   /// Slot for the layer above to attach its per-session object.
   void* user_data = nullptr;
 };
@@ -76,6 +81,8 @@ class SessionHandler {
   virtual void on_close(Session& session, CloseReason reason) = 0;
   /// Everything queued for the session was written out.
   virtual void on_drain(Session& /*session*/) {}
+  /// Session::websocket() changed (an upgrade completed, or the session began closing).
+  virtual void on_transport_change(Session& /*session*/) {}
 };
 
 }  // namespace sio::engineio

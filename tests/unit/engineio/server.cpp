@@ -31,6 +31,7 @@ struct EchoHandler final : sio::engineio::SessionHandler {
   std::vector<std::pair<std::string, std::string>> messages;  // (sid, data)
   std::vector<Closed> closed;
   std::map<std::string, int> drains;
+  std::map<std::string, int> transport_changes;
   Server* server = nullptr;
   bool echo = true;
   std::function<void(Session&)> on_open_hook;
@@ -55,6 +56,7 @@ struct EchoHandler final : sio::engineio::SessionHandler {
     if (on_close_hook) on_close_hook(s, reason);
   }
   void on_drain(Session& s) override { ++drains[s.id()]; }
+  void on_transport_change(Session& s) override { ++transport_changes[s.id()]; }
 
   int close_count(const std::string& sid) const {
     int n = 0;
@@ -733,6 +735,7 @@ TEST_CASE("server: upgrade: probe, noop to polling, upgrade packet, then WebSock
   CHECK(ws->received().empty());
   Session* s = f.server->find(sid);
   CHECK_FALSE(s->writable());  // upgrading
+  CHECK(s->websocket() == nullptr);
   ws->send_text("2probe");
   REQUIRE(ws->received().size() == 1);
   CHECK(ws->received().front().data == "3probe");
@@ -743,8 +746,12 @@ TEST_CASE("server: upgrade: probe, noop to polling, upgrade packet, then WebSock
   auto between = test::poll(f.t, sid);  // a GET between probe and upgrade
   REQUIRE(between->done);
   CHECK(between->body == "6");
+  CHECK(f.handler.transport_changes[sid] == 0);
   ws->send_text("5");
   CHECK(s->transport() == TransportKind::websocket);
+  // The direct path to the WebSocket opens, and the handler hears of it.
+  CHECK(f.handler.transport_changes[sid] == 1);
+  REQUIRE(s->websocket() == ws->server_side());
   ws->send_text("4hello");
   REQUIRE(ws->received().size() == 1);
   CHECK(ws->received().front().data == "4hello");
@@ -758,6 +765,10 @@ TEST_CASE("server: upgrade: probe, noop to polling, upgrade packet, then WebSock
   f.t.advance(300ms);
   REQUIRE(ws->received().size() == 1);
   CHECK(ws->received().front().data == "2");
+  // Closing ends the direct path at once, before the socket is gone.
+  s->close();
+  CHECK(s->websocket() == nullptr);
+  CHECK(f.handler.transport_changes[sid] == 2);
 }
 
 TEST_CASE("server: upgrade: probe and upgrade packet back to back, then polling is refused") {

@@ -89,11 +89,16 @@ class ServerSession final : public Session {
     return queued_bytes_ + (ws_ ? ws_->buffered_amount() : 0);
   }
 
+  transport::WsConnection* websocket() const noexcept override {
+    return state_ == State::open && kind_ == TransportKind::websocket ? ws_.get() : nullptr;
+  }
+
   void close() override {
     if (state_ != State::open) return;
     state_ = State::closing;
     cancel_heartbeat();
     if (upgrading_) abort_upgrade(true);
+    if (kind_ == TransportKind::websocket) server_.handler_.on_transport_change(*this);
     if (kind_ == TransportKind::websocket) {
       // Frames already handed to the socket go out before its close frame; the handler hears of
       // the close from the deferred task, not from inside this call.
@@ -335,6 +340,7 @@ class ServerSession final : public Session {
     for (const Frame& f : queue_) ws_->send(f);
     queue_.clear();
     queued_bytes_ = 0;
+    server_.handler_.on_transport_change(*this);
   }
 
   /// Gives up an upgrade (closing its socket unless it is gone); the session goes on with polling.
