@@ -151,8 +151,6 @@ class Server final : public transport::Handler {
   std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
   // Keyed by a view of the session's own id.
   std::unordered_map<std::string_view, std::unique_ptr<detail::ServerSession>> sessions_;
-  // Every WebSocket the server listens to: a session's own, or one upgrading a polling session.
-  std::unordered_map<const transport::WsConnection*, detail::ServerSession*> sockets_;
   // Sessions whose polling queue waits for the deferred flush.
   std::vector<detail::ServerSession*> flush_list_;
   // Closed sessions, destroyed in the deferred task once no call frame can refer to them.

@@ -95,6 +95,9 @@ class WsConnection {
   virtual void close(CloseCode code = CloseCode::normal, std::string_view reason = {}) = 0;
   /// Bytes queued but not yet written to the socket (for flow control).
   virtual std::size_t buffered_amount() const noexcept = 0;
+  /// Slot for the handler's own per-connection object (the transport never reads it), so that
+  /// a message finds its session without a lookup.
+  void* user_data = nullptr;
 };
 
 /// What an Engine.IO server implements to receive traffic from a transport.

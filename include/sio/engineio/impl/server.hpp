@@ -305,7 +305,7 @@ class ServerSession final : public Session {
     upgrading_ = true;
     probed_ = false;
     upgrade_ws_ = std::move(connection);
-    server_.sockets_[upgrade_ws_.get()] = this;
+    upgrade_ws_->user_data = this;
     upgrade_timer_ = server_.timers_.schedule_after(server_.options_.upgrade_timeout, [this] {
       upgrade_timer_ = 0;
       abort_upgrade(true);
@@ -348,7 +348,7 @@ class ServerSession final : public Session {
     server_.timers_.cancel(upgrade_timer_);
     upgrade_timer_ = 0;
     upgrading_ = probed_ = false;
-    server_.sockets_.erase(upgrade_ws_.get());
+    upgrade_ws_->user_data = nullptr;
     if (close_socket) upgrade_ws_->close(transport::CloseCode::normal);
     upgrade_ws_.reset();
     if (poll_ && !queue_.empty()) schedule_flush();
@@ -387,7 +387,7 @@ class ServerSession final : public Session {
     queue_.clear();
     queued_bytes_ = 0;
     if (ws_) {
-      server_.sockets_.erase(ws_.get());
+      ws_->user_data = nullptr;
       if (!socket_gone) {
         ws_->close(reason == CloseReason::parse_error            ? transport::CloseCode::protocol_error
                    : reason == CloseReason::server_shutting_down ? transport::CloseCode::going_away
@@ -407,7 +407,7 @@ class ServerSession final : public Session {
   /// Makes `connection` the transport of a session opened by a WebSocket handshake.
   void attach_websocket(std::shared_ptr<transport::WsConnection> connection) {
     ws_ = std::move(connection);
-    server_.sockets_[ws_.get()] = this;
+    ws_->user_data = this;
   }
 
  private:
@@ -742,9 +742,8 @@ inline void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connecti
 }
 
 inline void Server::on_ws_message(transport::WsConnection& connection, std::string_view data, bool binary) {
-  auto it = sockets_.find(&connection);
-  if (it == sockets_.end()) return;
-  detail::ServerSession* s = it->second;
+  auto* s = static_cast<detail::ServerSession*>(connection.user_data);
+  if (!s) return;
   if (s->owns_socket(connection)) {
     s->on_ws_frame(data, binary);
   } else if (s->upgrading_on(connection)) {
@@ -753,9 +752,8 @@ inline void Server::on_ws_message(transport::WsConnection& connection, std::stri
 }
 
 inline void Server::on_ws_close(transport::WsConnection& connection, std::error_code ec) {
-  auto it = sockets_.find(&connection);
-  if (it == sockets_.end()) return;
-  detail::ServerSession* s = it->second;
+  auto* s = static_cast<detail::ServerSession*>(connection.user_data);
+  if (!s) return;
   if (s->owns_socket(connection)) {
     // After Session::close() the socket closing is the expected end of a forced close.
     const CloseReason reason = s->state() == detail::ServerSession::State::closing ? CloseReason::forced_close
