@@ -1,12 +1,12 @@
 // The websocketpp transport is compiled here so that no public header includes websocketpp.
 //
 // websocketpp 0.8.2 against Debian's Asio 1.22 (libwebsocketpp-dev 0.8.2-4, libasio-dev 1.22.1):
-// - It builds as-is in standalone mode (`websocketpp/config/asio_no_tls.hpp` with ASIO_STANDALONE)
-//   as C++17, with no warning under -Wall -Wextra. Debian's headers are not adapted to newer Asio
-//   (they still use `asio::io_service`, `io_service::work`, `io_service::strand`, ...); it works
-//   because Asio 1.22 still provides those deprecated names. Defining ASIO_NO_DEPRECATED breaks
-//   it, so this translation unit must never define it, and an Asio release without those names
-//   will need a patched websocketpp.
+// - websocketpp's core (`websocketpp/config/core.hpp`, server, connection, HTTP parser, frames)
+//   builds as-is as C++17, with no warning under -Wall -Wextra, and uses no Asio. Its network
+//   side is our own transport policy (wspp_transport.hpp), not websocketpp's Asio transport:
+//   that one costs about 2.4 KiB per connection, and Debian's copy still uses Asio's deprecated
+//   names (`io_service`, `io_service::strand`, ...), which an Asio built with ASIO_NO_DEPRECATED
+//   or a later release lacks. This file compiles with ASIO_NO_DEPRECATED too.
 // - As C++20 it fails (`logger/basic.hpp`: template-id constructors), hence CMake compiles this
 //   file with -std=c++17 whatever the application uses.
 //
@@ -36,12 +36,13 @@
 #include <utility>
 #include <vector>
 #include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/config/core.hpp>
 #include <websocketpp/logger/stub.hpp>
 #include <websocketpp/server.hpp>
 
 #include "sio/error.hpp"
 #include "sio/transport/websocketpp.hpp"
+#include "wspp_transport.hpp"
 
 namespace sio::transport {
 
@@ -139,27 +140,19 @@ ConnectionData::~ConnectionData() {
   if (socket) socket->closed_ = true;
 }
 
-/// websocketpp configuration: one thread, no logging, a small read buffer, our connection data.
+/// websocketpp configuration: one thread, no logging, a small read buffer, our connection data,
+/// and our own plain TCP transport (src/wspp_transport.hpp) instead of websocketpp's Asio one,
+/// whose per-connection overhead would be most of an idle client's memory.
 template <std::size_t ReadBuffer>
-struct Config : ws::config::asio {
+struct Config : ws::config::core {
   using type = Config;
-  using base = ws::config::asio;
+  using base = ws::config::core;
 
   using concurrency_type = ws::concurrency::none;
   using alog_type = ws::log::stub;
   using elog_type = ws::log::stub;
 
-  struct transport_config : base::transport_config {
-    using concurrency_type = type::concurrency_type;
-    using alog_type = type::alog_type;
-    using elog_type = type::elog_type;
-    using request_type = type::request_type;
-    using response_type = type::response_type;
-    using socket_type = ws::transport::asio::basic_socket::endpoint;
-    // No strand per connection: everything runs on one thread.
-    static constexpr bool enable_multithreading = false;
-  };
-  using transport_type = ws::transport::asio::endpoint<transport_config>;
+  using transport_type = TcpEndpoint;
   using connection_base = ConnectionData;
 
   static constexpr bool enable_multithreading = false;
@@ -169,7 +162,7 @@ struct Config : ws::config::asio {
 };
 
 // The message type does not depend on the buffer size: a prepared frame serves every instance.
-using message_type = ws::config::asio::message_type;
+using message_type = ws::config::core::message_type;
 using message_ptr = message_type::ptr;
 
 /// websocketpp's message for a frame, built once and cached in the frame for other receivers.

@@ -725,6 +725,60 @@ TEST_CASE("websocketpp: a dropped TCP connection closes the WebSocket with an er
       f.ioc, [&] { return f.handler.closed.size() > 1; }, 50ms));
 }
 
+TEST_CASE("websocketpp: a peer that vanishes under a pending write closes the WebSocket") {
+  Fixture f;
+  // A client that stops reading after its request, so that the server's write cannot finish.
+  asio::ip::tcp::socket peer(f.ioc);
+  bool connected = false;
+  peer.async_connect({asio::ip::make_address("127.0.0.1"), f.port},
+                     [&](std::error_code ec) { connected = !ec; });
+  REQUIRE(run_until(f.ioc, [&] { return connected; }));
+  const std::string request = upgrade("/socket.io/?EIO=4");
+  asio::async_write(peer, asio::buffer(request), [](std::error_code, std::size_t) {});
+  REQUIRE(run_until(f.ioc, [&] { return f.handler.sockets.size() == 1; }));
+  auto conn = f.handler.sockets[0];
+
+  // Far more than loopback's socket buffers hold: the write stays pending.
+  conn->send(sio::engineio::make_binary_frame(std::string(32u << 20, 'x')));
+  std::error_code ec;
+  REQUIRE(run_until(f.ioc, [&] { return peer.available(ec) >= 16384 || ec; }));
+  REQUIRE_FALSE(ec);
+  REQUIRE(f.handler.closed.empty());
+
+  // The peer resets the connection (no FIN): the pending write and read both fail.
+  peer.set_option(asio::socket_base::linger(true, 0));
+  peer.close();
+  REQUIRE(run_until(f.ioc, [&] { return f.handler.closed.size() == 1; }));
+  CHECK(f.handler.closed[0].conn == conn.get());
+  CHECK(f.handler.closed[0].ec);
+  conn->send(sio::engineio::make_text_frame("4late"));  // harmless
+  CHECK_FALSE(run_until(
+      f.ioc, [&] { return f.handler.closed.size() > 1; }, 50ms));
+}
+
+TEST_CASE("websocketpp: a silent client and an unanswered close frame time out") {
+  Fixture f;
+  // Connected, but never sends its request: the opening handshake times out.
+  Client silent(f.ioc, f.port);
+  // Never answers the server's close frame: the closing handshake times out.
+  WsClient ws(f.ioc, f.port);
+  REQUIRE(ws.handshake());
+  REQUIRE(run_until(f.ioc, [&] { return f.handler.sockets.size() == 1; }));
+  REQUIRE(silent.connected());
+  f.handler.sockets[0]->close(CloseCode::normal, "bye");
+  const auto& frames = ws.wait_frames(1);
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0].opcode == 0x8);
+  CHECK(f.handler.closed.empty());
+
+  // websocketpp's default for both timeouts is 5 s.
+  REQUIRE(run_until(
+      f.ioc, [&] { return silent.eof() && ws.raw().eof(); }, 10s));
+  CHECK(silent.received().empty());
+  REQUIRE(f.handler.closed.size() == 1);
+  CHECK(f.handler.closed[0].ec);  // the handshake did not complete
+}
+
 TEST_CASE("websocketpp: a message over max_payload closes with 1009") {
   Fixture f(MountOptions{16});
   WsClient ws(f.ioc, f.port);

@@ -1,0 +1,364 @@
+// The transport policy that src/transport_websocketpp.cpp gives websocketpp 0.8.2: plain TCP,
+// server side only, on one asio::io_context run by one thread.
+//
+// websocketpp's own Asio policy (websocketpp/transport/asio/) serves clients and servers, TLS,
+// proxies and strands. A connection pays for all of it whether it is used or not: two 1 KiB
+// handler buffers, the socket in an allocation of its own, proxy data, a strand pointer, init
+// handlers and logger pointers, about 2.4 KiB of each connection. Idle memory per client is a
+// product figure, so this policy keeps only what a plain TCP server needs: the socket (inline),
+// the io_context and nothing else. Asynchronous operations use Asio's default handler allocation,
+// which recycles memory per thread.
+//
+// It gives websocketpp the same error codes as the Asio policy with the plain socket, because
+// websocketpp's connection decides what a failure means from them (read in
+// websocketpp/impl/connection_impl.hpp and the Asio policy):
+// - a read that ends with the peer's end of stream gives transport::error::eof; other read errors
+//   are Asio's own codes, untranslated (they already are std::error_code);
+// - every write error gives transport::error::pass_through;
+// - a cancelled timer gives transport::error::operation_aborted, another timer error
+//   transport::error::pass_through;
+// - shutdown reports Asio's code, except not_connected (the socket is already down), which is
+//   no error; the shutdown handler runs before async_shutdown returns, as it does with the Asio
+//   policy, so a close handler runs inside connection::terminate();
+// - a cancelled accept gives websocketpp::error::operation_canceled, other accept errors
+//   (EMFILE, ...) are Asio's own codes.
+// Every completion handler holds the connection's shared_ptr until it has run, because
+// websocketpp lets go of a connection while operations are pending on it.
+
+#pragma once
+
+#include <asio/buffer.hpp>
+#include <asio/error.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <asio/read.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+#include <chrono>
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+#include <websocketpp/common/connection_hdl.hpp>
+#include <websocketpp/error.hpp>
+#include <websocketpp/transport/base/connection.hpp>
+#include <websocketpp/transport/base/endpoint.hpp>
+
+namespace sio::transport::wspp_detail {
+
+namespace ws = ::websocketpp;
+
+/// websocketpp's buffers of one gathered write seen as an Asio buffer sequence, in place.
+///
+/// websocketpp keeps the vector alive and unchanged until the write completes, so the sequence
+/// refers to it instead of copying it into Asio buffers (an allocation on every write).
+class BufferList {
+ public:
+  /// Turns each websocketpp buffer into an asio::const_buffer when read. Random access, because
+  /// Asio moves through a partly written sequence with std::advance.
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = asio::const_buffer;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = asio::const_buffer;
+
+    const_iterator() = default;
+    explicit const_iterator(const ws::transport::buffer* p) noexcept : p_(p) {}
+
+    asio::const_buffer operator*() const noexcept { return {p_->buf, p_->len}; }
+    asio::const_buffer operator[](difference_type n) const noexcept { return *(*this + n); }
+    const_iterator& operator++() noexcept { return ++p_, *this; }
+    const_iterator operator++(int) noexcept { return const_iterator(p_++); }
+    const_iterator& operator--() noexcept { return --p_, *this; }
+    const_iterator operator--(int) noexcept { return const_iterator(p_--); }
+    const_iterator& operator+=(difference_type n) noexcept { return p_ += n, *this; }
+    const_iterator& operator-=(difference_type n) noexcept { return p_ -= n, *this; }
+    friend const_iterator operator+(const_iterator i, difference_type n) noexcept { return i += n; }
+    friend const_iterator operator+(difference_type n, const_iterator i) noexcept { return i += n; }
+    friend const_iterator operator-(const_iterator i, difference_type n) noexcept { return i -= n; }
+    friend difference_type operator-(const_iterator a, const_iterator b) noexcept {
+      return a.p_ - b.p_;
+    }
+    friend bool operator==(const_iterator a, const_iterator b) noexcept { return a.p_ == b.p_; }
+    friend bool operator!=(const_iterator a, const_iterator b) noexcept { return a.p_ != b.p_; }
+    friend bool operator<(const_iterator a, const_iterator b) noexcept { return a.p_ < b.p_; }
+    friend bool operator>(const_iterator a, const_iterator b) noexcept { return a.p_ > b.p_; }
+    friend bool operator<=(const_iterator a, const_iterator b) noexcept { return a.p_ <= b.p_; }
+    friend bool operator>=(const_iterator a, const_iterator b) noexcept { return a.p_ >= b.p_; }
+
+   private:
+    const ws::transport::buffer* p_ = nullptr;
+  };
+  using value_type = asio::const_buffer;
+
+  explicit BufferList(const std::vector<ws::transport::buffer>& bufs) noexcept
+      : begin_(bufs.data()), end_(bufs.data() + bufs.size()) {}
+
+  const_iterator begin() const noexcept { return const_iterator(begin_); }
+  const_iterator end() const noexcept { return const_iterator(end_); }
+
+ private:
+  const ws::transport::buffer* begin_;
+  const ws::transport::buffer* end_;
+};
+
+class TcpEndpoint;
+
+/// The transport part of each websocketpp connection (the policy's `transport_con_type`): an
+/// accepted TCP socket on the io_context of the endpoint that accepted it.
+///
+/// websocketpp's connection derives from it and calls the protected members; the transport of
+/// sio uses get_raw_socket() for socket options, the peer's address and waiting for a client
+/// that leaves while its HTTP response is deferred.
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  using ptr = std::shared_ptr<TcpConnection>;
+  /// websocketpp cancels its timers through this pointer; a timer whose pointer is dropped
+  /// still fires, as with the Asio policy.
+  using timer_ptr = std::shared_ptr<asio::steady_timer>;
+
+  /// The signature websocketpp constructs its transport with. The loggers are not kept: this
+  /// policy has nothing to log that the application could not see in its handlers.
+  template <class AccessLog, class ErrorLog>
+  TcpConnection(bool /*is_server*/, const std::shared_ptr<AccessLog>&,
+                const std::shared_ptr<ErrorLog>&) {}
+
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+
+  /// The accepted socket. Valid once the endpoint has initialized the connection, which
+  /// websocketpp's endpoint does before it hands the connection out.
+  asio::ip::tcp::socket& get_raw_socket() noexcept { return *socket_; }
+
+  ptr get_shared() { return shared_from_this(); }
+
+  bool is_secure() const noexcept { return false; }
+
+  /// The peer as "address:port" ("[address]:port" for IPv6), or "Unknown" once the socket is
+  /// not connected; websocketpp writes it in its log lines.
+  std::string get_remote_endpoint() const {
+    std::error_code ec;
+    const auto peer = socket_->remote_endpoint(ec);
+    if (ec) return "Unknown";
+    const auto address = peer.address();
+    std::string s = address.is_v6() ? '[' + address.to_string() + ']' : address.to_string();
+    s += ':';
+    s += std::to_string(peer.port());
+    return s;
+  }
+
+ protected:
+  /// websocketpp's connection keeps the handle itself (connection::get_handle), and nothing here
+  /// calls back with it, so it is not stored a second time.
+  void set_handle(ws::connection_hdl) noexcept {}
+
+  /// Nothing to negotiate before HTTP on plain TCP: the connection is ready at once.
+  void init(ws::transport::init_handler callback) { callback(std::error_code()); }
+
+  void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len,
+                           ws::transport::read_handler handler) {
+    auto done = [self = shared_from_this(), handler = std::move(handler)](
+                    const std::error_code& ec, std::size_t n) {
+      // Tolerated as the Asio policy does, rather than thrown out of io_context::run().
+      if (!handler) return;
+      if (ec == asio::error::eof)
+        handler(ws::transport::error::make_error_code(ws::transport::error::eof), n);
+      else
+        handler(ec, n);
+    };
+    // websocketpp asks for at least one byte everywhere: one read_some does, without the
+    // composed operation's extra layer.
+    if (num_bytes <= 1)
+      socket_->async_read_some(asio::buffer(buf, len), std::move(done));
+    else
+      asio::async_read(*socket_, asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
+                       std::move(done));
+  }
+
+ private:
+  /// The completion of a write, which websocketpp only needs to know as failed or not.
+  auto write_done(ws::transport::write_handler handler) {
+    return [self = shared_from_this(), handler = std::move(handler)](const std::error_code& ec,
+                                                                      std::size_t) {
+      if (!handler) return;
+      handler(ec ? ws::transport::error::make_error_code(ws::transport::error::pass_through)
+                 : std::error_code());
+    };
+  }
+
+ protected:
+  void async_write(const char* buf, std::size_t len, ws::transport::write_handler handler) {
+    asio::async_write(*socket_, asio::buffer(buf, len), write_done(std::move(handler)));
+  }
+
+  /// One gathered write of every buffer, in order and in place.
+  void async_write(const std::vector<ws::transport::buffer>& bufs,
+                   ws::transport::write_handler handler) {
+    asio::async_write(*socket_, BufferList(bufs), write_done(std::move(handler)));
+  }
+
+  /// Always posted, never run inline, so that the frames queued by one handler go out in one
+  /// gathered write (transport_websocketpp.cpp counts on it).
+  std::error_code dispatch(ws::transport::dispatch_handler handler) {
+    asio::post(*ioc_, std::move(handler));
+    return {};
+  }
+
+  std::error_code interrupt(ws::transport::interrupt_handler handler) {
+    asio::post(*ioc_, std::move(handler));
+    return {};
+  }
+
+  /// Shuts both directions down; the socket itself closes with the connection, once no pending
+  /// operation holds it (those complete at once after a shutdown).
+  void async_shutdown(ws::transport::shutdown_handler callback) {
+    std::error_code ec;
+    socket_->shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    if (ec == asio::error::not_connected) ec.clear();
+    callback(ec);
+  }
+
+  timer_ptr set_timer(long duration, ws::transport::timer_handler callback) {
+    auto timer = std::make_shared<asio::steady_timer>(*ioc_, std::chrono::milliseconds(duration));
+    timer->async_wait([self = shared_from_this(), timer, callback = std::move(callback)](
+                          const std::error_code& ec) {
+      if (!ec)
+        callback(std::error_code());
+      else if (ec == asio::error::operation_aborted)
+        callback(ws::transport::error::make_error_code(ws::transport::error::operation_aborted));
+      else
+        callback(ws::transport::error::make_error_code(ws::transport::error::pass_through));
+    });
+    return timer;
+  }
+
+ private:
+  friend class TcpEndpoint;
+
+  /// Called once by the endpoint, right after websocketpp created the connection.
+  void init_asio(asio::io_context& ioc) {
+    ioc_ = &ioc;
+    socket_.emplace(ioc);
+  }
+
+  // websocketpp constructs the connection before it tells the transport the io_context, and an
+  // Asio socket needs one to exist: hence optional, still inline.
+  std::optional<asio::ip::tcp::socket> socket_;
+  asio::io_context* ioc_ = nullptr;
+};
+
+/// The endpoint part of the policy (websocketpp's `transport_type`): the listening socket, which
+/// accepts into connections that websocketpp created.
+///
+/// The io_context is the application's; the endpoint only points at it.
+class TcpEndpoint {
+ public:
+  using transport_con_type = TcpConnection;
+  using transport_con_ptr = TcpConnection::ptr;
+
+  TcpEndpoint() = default;
+  TcpEndpoint(const TcpEndpoint&) = delete;
+  TcpEndpoint& operator=(const TcpEndpoint&) = delete;
+
+  bool is_secure() const noexcept { return false; }
+
+  /// Sets the io_context that connections and the listening socket run on; once only.
+  void init_asio(asio::io_context* ioc, std::error_code& ec) {
+    if (ioc_ || !ioc) {
+      ec = ws::error::make_error_code(ws::error::invalid_state);
+      return;
+    }
+    ioc_ = ioc;
+    acceptor_.emplace(*ioc);
+    ec.clear();
+  }
+
+  /// SO_REUSEADDR for the next listen().
+  void set_reuse_addr(bool value) noexcept { reuse_addr_ = value; }
+  /// The kernel's queue of pending connections for the next listen().
+  void set_listen_backlog(int backlog) noexcept { backlog_ = backlog; }
+
+  /// Opens, binds and listens; on failure the listening socket is closed again.
+  void listen(const asio::ip::tcp::endpoint& endpoint, std::error_code& ec) {
+    if (!acceptor_ || listening_) {
+      ec = ws::error::make_error_code(ws::error::invalid_state);
+      return;
+    }
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(reuse_addr_), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(backlog_, ec);
+    if (ec) {
+      std::error_code ignored;
+      acceptor_->close(ignored);
+      return;
+    }
+    listening_ = true;
+  }
+
+  asio::ip::tcp::endpoint get_local_endpoint(std::error_code& ec) const {
+    if (!acceptor_) {
+      ec = asio::error::bad_descriptor;
+      return {};
+    }
+    return acceptor_->local_endpoint(ec);
+  }
+
+  /// Closes the listening socket: a pending accept completes with operation_canceled.
+  void stop_listening(std::error_code& ec) {
+    if (!listening_) {
+      ec = ws::error::make_error_code(ws::error::invalid_state);
+      return;
+    }
+    listening_ = false;
+    acceptor_->close(ec);
+  }
+
+  bool is_listening() const noexcept { return listening_; }
+
+  /// Accepts the next client into `tcon`'s socket.
+  void async_accept(transport_con_ptr tcon, ws::transport::accept_handler callback,
+                    std::error_code& ec) {
+    if (!listening_) {
+      ec = ws::error::make_error_code(ws::error::async_accept_not_listening);
+      return;
+    }
+    ec.clear();
+    asio::ip::tcp::socket& socket = tcon->get_raw_socket();
+    acceptor_->async_accept(
+        socket, [tcon = std::move(tcon), callback = std::move(callback)](const std::error_code& e) {
+          if (e == std::errc::operation_canceled)
+            callback(ws::error::make_error_code(ws::error::operation_canceled));
+          else
+            callback(e);
+        });
+  }
+
+ protected:
+  /// websocketpp hands its loggers over; as with connections, they are not kept.
+  template <class AccessLog, class ErrorLog>
+  void init_logging(const std::shared_ptr<AccessLog>&, const std::shared_ptr<ErrorLog>&) {}
+
+  /// Gives a connection websocketpp just created its socket.
+  std::error_code init(const transport_con_ptr& tcon) {
+    if (!ioc_) return ws::error::make_error_code(ws::error::invalid_state);
+    tcon->init_asio(*ioc_);
+    return {};
+  }
+
+ private:
+  asio::io_context* ioc_ = nullptr;
+  std::optional<asio::ip::tcp::acceptor> acceptor_;
+  int backlog_ = asio::socket_base::max_listen_connections;
+  bool reuse_addr_ = false;
+  bool listening_ = false;
+};
+
+}  // namespace sio::transport::wspp_detail
