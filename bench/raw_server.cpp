@@ -11,9 +11,11 @@
 
 #include <asio.hpp>
 #include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/config/core.hpp>
 #include <websocketpp/logger/stub.hpp>
 #include <websocketpp/server.hpp>
+
+#include "wspp_transport.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -34,24 +36,17 @@ struct Peer {
   bool awaiting_pong = false; ///< Pinged and not answered yet.
 };
 
-/// websocketpp's configuration as sio's transport sets it: one thread, no logs, a small buffer.
+/// websocketpp's configuration as sio's transport sets it: one thread, no logs, a small buffer,
+/// and the same plain TCP transport policy (src/wspp_transport.hpp, which depends on websocketpp
+/// and Asio only).
 template <std::size_t ReadBuffer>
-struct Config : ws::config::asio {
+struct Config : ws::config::core {
   using type = Config;
-  using base = ws::config::asio;
+  using base = ws::config::core;
   using concurrency_type = ws::concurrency::none;
   using alog_type = ws::log::stub;
   using elog_type = ws::log::stub;
-  struct transport_config : base::transport_config {
-    using concurrency_type = type::concurrency_type;
-    using alog_type = type::alog_type;
-    using elog_type = type::elog_type;
-    using request_type = type::request_type;
-    using response_type = type::response_type;
-    using socket_type = ws::transport::asio::basic_socket::endpoint;
-    static constexpr bool enable_multithreading = false;
-  };
-  using transport_type = ws::transport::asio::endpoint<transport_config>;
+  using transport_type = sio::transport::wspp_detail::TcpEndpoint;
   using connection_base = Peer;
   static constexpr bool enable_multithreading = false;
   static constexpr std::size_t connection_read_buffer_size = ReadBuffer;
@@ -59,7 +54,7 @@ struct Config : ws::config::asio {
   static constexpr ws::log::level alog_level = ws::log::alevel::none;
 };
 
-using message_type = ws::config::asio::message_type;
+using message_type = ws::config::core::message_type;
 using message_ptr = message_type::ptr;
 
 /// A text frame ready to be queued on any number of connections without copy or validation.
