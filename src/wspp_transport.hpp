@@ -162,16 +162,36 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   /// Nothing to negotiate before HTTP on plain TCP: the connection is ready at once.
   void init(ws::transport::init_handler callback) { callback(std::error_code()); }
 
+  /// Reads at least `num_bytes` into `buf`.
+  ///
+  /// Asked again from inside the completion of the previous read (websocketpp asks for the next
+  /// read as the last thing it does with one), and for one byte, it first reads what the socket
+  /// already holds and completes at once, up to max_inline_reads times in a row. A client that
+  /// sends more than the read buffer holds (a burst of broadcast requests, say) then has its
+  /// messages handled back to back, and what they send to other connections is queued and
+  /// written together, instead of one write per message per receiver.
   void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len,
                            ws::transport::read_handler handler) {
+    if (num_bytes <= 1 && in_read_completion_ && inline_reads_ < max_inline_reads && handler) {
+      std::error_code ec;
+      const std::size_t n = socket_->read_some(asio::buffer(buf, len), ec);  // non-blocking
+      if (!ec && n > 0) {
+        ++inline_reads_;
+        handler(ec, n);
+        return;
+      }
+    }
     auto done = [self = shared_from_this(), handler = std::move(handler)](
                     const std::error_code& ec, std::size_t n) {
       // Tolerated as the Asio policy does, rather than thrown out of io_context::run().
       if (!handler) return;
+      self->in_read_completion_ = true;
+      self->inline_reads_ = 0;
       if (ec == asio::error::eof)
         handler(ws::transport::error::make_error_code(ws::transport::error::eof), n);
       else
         handler(ec, n);
+      self->in_read_completion_ = false;
     };
     // websocketpp asks for at least one byte everywhere: one read_some does, without the
     // composed operation's extra layer.
@@ -206,8 +226,18 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
   /// Always posted, never run inline, so that the frames queued by one handler go out in one
   /// gathered write (transport_websocketpp.cpp counts on it).
+  ///
+  /// websocketpp dispatches only its write_frame() here (and pause/resume_reading, which this
+  /// transport never calls), once for each frame queued while no write runs. One pending
+  /// write_frame writes whatever is queued when it runs, so later ones are dropped until it has
+  /// run: a broadcast costs each receiver one posted handler, not one per frame.
   std::error_code dispatch(ws::transport::dispatch_handler handler) {
-    asio::post(*ioc_, std::move(handler));
+    if (write_dispatched_) return {};
+    write_dispatched_ = true;
+    asio::post(*ioc_, [self = shared_from_this(), handler = std::move(handler)] {
+      self->write_dispatched_ = false;
+      handler();
+    });
     return {};
   }
 
@@ -242,6 +272,10 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  private:
   friend class TcpEndpoint;
 
+  /// Consecutive reads completed at once by async_read_at_least before one goes through the
+  /// io_context again, so that other connections get their turn.
+  static constexpr unsigned max_inline_reads = 16;
+
   /// Called once by the endpoint, right after websocketpp created the connection.
   void init_asio(asio::io_context& ioc) {
     ioc_ = &ioc;
@@ -252,6 +286,9 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   // Asio socket needs one to exist: hence optional, still inline.
   std::optional<asio::ip::tcp::socket> socket_;
   asio::io_context* ioc_ = nullptr;
+  unsigned inline_reads_ = 0;        // reads completed at once since the last posted one
+  bool in_read_completion_ = false;  // a read's handler is running
+  bool write_dispatched_ = false;    // a write_frame is posted and has not run
 };
 
 /// The endpoint part of the policy (websocketpp's `transport_type`): the listening socket, which
@@ -334,6 +371,9 @@ class TcpEndpoint {
     asio::ip::tcp::socket& socket = tcon->get_raw_socket();
     acceptor_->async_accept(
         socket, [tcon = std::move(tcon), callback = std::move(callback)](const std::error_code& e) {
+          // async_read_at_least's read of what is already there must not block.
+          std::error_code ignored;
+          if (!e) tcon->get_raw_socket().non_blocking(true, ignored);
           if (e == std::errc::operation_canceled)
             callback(ws::error::make_error_code(ws::error::operation_canceled));
           else

@@ -779,6 +779,38 @@ TEST_CASE("websocketpp: a silent client and an unanswered close frame time out")
   CHECK(f.handler.closed[0].ec);  // the handshake did not complete
 }
 
+TEST_CASE("websocketpp: a burst larger than the read buffer is handled whole and in order") {
+  Fixture f;
+  WsClient sender(f.ioc, f.port);
+  WsClient receiver(f.ioc, f.port);
+  REQUIRE(sender.handshake());
+  REQUIRE(receiver.handshake());
+  REQUIRE(run_until(f.ioc, [&] { return f.handler.sockets.size() == 2; }));
+  // Each message goes back to its sender and on to the other connection, as a broadcast would.
+  std::vector<std::shared_ptr<WsConnection>> all = f.handler.sockets;
+  f.handler.on_message = [&](WsConnection&, std::string_view data, bool) {
+    auto frame = sio::engineio::make_text_frame(std::string(data));
+    for (auto& c : all) c->send(frame);
+  };
+  // 300 messages of 300 bytes in one write: many times the 1 KiB read buffer.
+  std::string burst;
+  std::vector<std::string> sent;
+  for (int i = 0; i < 300; ++i) {
+    std::string m = "4" + std::to_string(i) + ":";
+    m.resize(300, 'x');
+    burst += client_frame(0x1, m);
+    sent.push_back(std::move(m));
+  }
+  sender.raw().send(burst);
+  for (WsClient* ws : {&sender, &receiver}) {
+    const auto& frames = ws->wait_frames(sent.size());
+    REQUIRE(frames.size() == sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) CHECK(frames[i].payload == sent[i]);
+  }
+  REQUIRE(f.handler.messages.size() == sent.size());
+  CHECK(f.handler.closed.empty());
+}
+
 TEST_CASE("websocketpp: a message over max_payload closes with 1009") {
   Fixture f(MountOptions{16});
   WsClient ws(f.ioc, f.port);
