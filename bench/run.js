@@ -114,13 +114,14 @@ function pinned(cpu, argv) {
 
 function serverCommand(variant) {
   // "sio@4k": sio with a 4 KiB read buffer per connection (the idle-memory variant; 1 KiB is the default).
+  // "sio@mt": sio with two I/O threads, two servers sharing the port (SO_REUSEPORT).
   const [name, buffer] = variant.split('@');
   const common = ['--port', '0', '--address', '127.0.0.1', '--ping-interval', String(plan.pingInterval),
     '--ping-timeout', String(plan.pingTimeout)];
   const bytes = buffer === '4k' ? 4096 : args.readBuffer;
   const rb = bytes ? ['--read-buffer', String(bytes)] : [];
   switch (name) {
-    case 'sio': return [path.join(args.bin, 'sio_bench_server'), ...common, ...rb];
+    case 'sio': return [path.join(args.bin, 'sio_bench_server'), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
     case 'raw': return [path.join(args.bin, 'raw_ws_server'), ...common, ...rb];
     case 'node': return [process.execPath, path.join(here, 'node_server.js'), ...common];
     default: throw new Error(`unknown server ${name}`);
@@ -239,6 +240,11 @@ async function main() {
         note(`round 1/${plan.rounds}: ${name} with a 4 KiB read buffer`);
         await session(`${name}@4k`, ['--scenarios', 'memory', ...plan.memory]);
       }
+      // The multi-thread run, reported separately: two I/O threads on the server's one CPU.
+      if (args.servers.includes('sio')) {
+        note(`round 1/${plan.rounds}: sio with two I/O threads`);
+        await session('sio@mt', ['--scenarios', 'storm,throughput,broadcast', ...plan.main]);
+      }
     }
   }
   const minutes = (Date.now() - started) / 60000;
@@ -336,6 +342,21 @@ function report(minutes) {
   section(`Broadcast latency (${plan.bcastReceivers} receivers, time to the last one)`);
   row('p50 (ms)', 'bcast_latency', {}, 'last_p50_ms');
   row('p99 (ms)', 'bcast_latency', {}, 'last_p99_ms');
+  if (!args.quick && has('sio')) {
+    // One round; Node and the raw server have no such run ("—").
+    section('Multi-thread: sio with two I/O threads sharing the port (SO_REUSEPORT), on the same one CPU');
+    const mt = (label, scenario, where, field, higherBetter = false) =>
+      row(label, scenario, where, field, higherBetter, false, '@mt');
+    for (const n of plan.stormSizes) mt(`${n} clients: server CPU per connect (µs)`, 'storm', { clients: n }, 'server_cpu_us_per_connect');
+    mt('acks/s', 'throughput', {}, 'acks_per_s', true);
+    mt('server CPU per ack (µs)', 'throughput', {}, 'server_cpu_us_per_ack');
+    for (const r of plan.burstReceivers) {
+      for (const size of [100, 1000]) {
+        mt(`${r} × ${size} B: server CPU per delivery (µs)`, 'burst', { receivers: r, size }, 'server_cpu_us_per_delivery');
+      }
+    }
+    mt(`broadcast latency p99 (ms)`, 'bcast_latency', {}, 'last_p99_ms');
+  }
 
   const ratio = (r, a, b) => {
     // How many times better `a` is than `b` (> 1: a is better).

@@ -407,6 +407,7 @@ class State final : public websocketpp::impl, public StateBase {
     const auto addr = asio::ip::make_address(address, ec);
     if (ec) return ec;
     server_.set_reuse_addr(options_.reuse_address);
+    server_.set_reuse_port(options_.reuse_port);
     server_.set_listen_backlog(options_.listen_backlog);
     server_.listen(asio::ip::tcp::endpoint(addr, port), ec);
     if (ec) return ec;

@@ -319,6 +319,8 @@ class TcpEndpoint {
 
   /// SO_REUSEADDR for the next listen().
   void set_reuse_addr(bool value) noexcept { reuse_addr_ = value; }
+  /// SO_REUSEPORT for the next listen(): other sockets may listen on the same address and port.
+  void set_reuse_port(bool value) noexcept { reuse_port_ = value; }
   /// The kernel's queue of pending connections for the next listen().
   void set_listen_backlog(int backlog) noexcept { backlog_ = backlog; }
 
@@ -330,6 +332,8 @@ class TcpEndpoint {
     }
     acceptor_->open(endpoint.protocol(), ec);
     if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(reuse_addr_), ec);
+    if (!ec && reuse_port_)
+      acceptor_->set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
     if (!ec) acceptor_->bind(endpoint, ec);
     if (!ec) acceptor_->listen(backlog_, ec);
     if (ec) {
@@ -398,6 +402,7 @@ class TcpEndpoint {
   std::optional<asio::ip::tcp::acceptor> acceptor_;
   int backlog_ = asio::socket_base::max_listen_connections;
   bool reuse_addr_ = false;
+  bool reuse_port_ = false;
   bool listening_ = false;
 };
 

@@ -31,6 +31,15 @@ struct WebsocketppOptions {
   int listen_backlog = 1024;
   /// SO_REUSEADDR on the listening socket, so a restarted server can bind while old sockets linger.
   bool reuse_address = true;
+  /// SO_REUSEPORT on the listening socket: several transports (one per thread, each with its own
+  /// io_context and Server) may listen on the same address and port, and the kernel spreads new
+  /// connections among them. Clients that connect by WebSocket directly need nothing more; an
+  /// HTTP long-polling session sends several requests, which must all reach the server that
+  /// opened it, so such a setup either allows only the "websocket" transport
+  /// (ServerOptions::transports) or routes requests by their `sid` in front of the servers.
+  /// Broadcasts reach only the sockets of the Server they are made on: emit on each of them (an
+  /// emit is safe from any thread).
+  bool reuse_port = false;
 };
 
 /// The transport that serves Engine.IO over HTTP long-polling and WebSocket on an

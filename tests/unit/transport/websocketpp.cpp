@@ -908,6 +908,30 @@ TEST_CASE("websocketpp: listen reports errors and picks a free port") {
   CHECK_FALSE(a.listen(0, "127.0.0.1"));  // again after stop_listening
 }
 
+TEST_CASE("websocketpp: with reuse_port several transports share a port and its connections") {
+  asio::io_context ioc;
+  sio::transport::WebsocketppOptions options;
+  options.reuse_port = true;
+  Transport a(ioc, options), b(ioc, options);
+  Recorder ha, hb;
+  a.mount("/socket.io/", ha, {});
+  b.mount("/socket.io/", hb, {});
+  REQUIRE_FALSE(a.listen(0, "127.0.0.1"));
+  REQUIRE_FALSE(b.listen(a.local_port(), "127.0.0.1"));
+  CHECK(b.local_port() == a.local_port());
+  // The kernel spreads connections by a hash of their addresses: all of them are served, by
+  // one transport or the other.
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < 32; ++i) {
+    clients.push_back(std::make_unique<WsClient>(ioc, a.local_port()));
+    REQUIRE(clients.back()->handshake());
+  }
+  REQUIRE(run_until(ioc, [&] { return ha.sockets.size() + hb.sockets.size() == 32; }));
+  // Without the option on both sides, the port stays taken.
+  Transport c(ioc);
+  CHECK(c.listen(a.local_port(), "127.0.0.1"));
+}
+
 TEST_CASE("websocketpp: options are checked") {
   asio::io_context ioc;
   CHECK_THROWS_AS(Transport(ioc, {0}), std::invalid_argument);
