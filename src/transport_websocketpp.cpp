@@ -647,7 +647,7 @@ class State final : public websocketpp::impl, public StateBase {
   /// Frees what websocketpp keeps of the handshake once the connection is open: the parsed
   /// request and response (header maps, strings) and the URI. websocketpp reads none of them
   /// after the opening handshake, and the handler got its own copy of the request. An open
-  /// connection is otherwise idle memory for hours; this is about 1.3 KiB of it.
+  /// connection is otherwise idle memory for hours; this is over a kilobyte of it.
   void release_handshake(connection_type& con) {
     // The accessors are const; the objects are plain members of the connection.
     const_cast<typename connection_type::request_type&>(con.get_request()) = {};

@@ -98,8 +98,9 @@ class ServerSession final : public Session {
     state_ = State::closing;
     cancel_heartbeat();
     if (upgrading_) abort_upgrade(true);
-    if (kind_ == TransportKind::websocket) server_.handler_.on_transport_change(*this);
     if (kind_ == TransportKind::websocket) {
+      // websocket() is null from now on: the layer above stops sending past the session.
+      server_.handler_.on_transport_change(*this);
       // Frames already handed to the socket go out before its close frame; the handler hears of
       // the close from the deferred task, not from inside this call.
       ws_->close(transport::CloseCode::normal);
