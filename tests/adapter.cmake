@@ -1,1 +1,1 @@
-sio_add_unit_test(test_adapter unit/adapter/adapter.cpp)
+sio_add_unit_test(test_adapter_in_memory unit/adapter/in_memory_adapter.cpp)

@@ -31,6 +31,7 @@ enum class error {
   not_connected,           ///< The operation needs a connected socket.
   dropped,                 ///< A volatile packet was dropped because the socket was not ready.
   queue_full,              ///< The socket's outgoing byte budget is spent.
+  server_gone,             ///< The server the handle belongs to was destroyed.
 };
 
 /// The category of sio::error.
@@ -58,6 +59,7 @@ inline const std::error_category& error_category() noexcept {
         case error::not_connected: return "socket is not connected";
         case error::dropped: return "packet dropped";
         case error::queue_full: return "outgoing queue full";
+        case error::server_gone: return "server is gone";
       }
       return "unknown sio error";
     }

@@ -4,19 +4,27 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "sio/fwd.hpp"
 #include "sio/operators.hpp"
 #include "sio/socket.hpp"
 
 namespace sio {
 
-/// One namespace of a server: its middleware, its connection handlers and its sockets.
-/// A cheap handle, valid as long as its server.
+/// One namespace of a server: its middleware, its connection handlers, its sockets, and the
+/// events other servers send it. A cheap handle; it may outlive its server (emits then reach
+/// nobody, and completion handlers get sio::error::server_gone).
+///
+/// Threads: the emits, the operators and what they return, server_side_emit and the
+/// asynchronous fetch_sockets are safe from any thread; on(), use(), socket(), size(),
+/// adapter() and the synchronous fetch_sockets() are for the I/O thread.
 ///
 /// \code
 /// auto news = io.of("/news");
@@ -27,19 +35,16 @@ namespace sio {
 class Namespace {
  public:
   /// A handle to `state`.
-  explicit Namespace(detail::NamespaceState* state) noexcept : state_(state) {}
+  explicit Namespace(std::shared_ptr<detail::NamespaceState> state) noexcept : state_(std::move(state)) {}
 
   /// The name, e.g. "/" or "/news".
   std::string_view name() const noexcept;
 
-  /// Registers a handler for "connection" (or its alias "connect"): `(Socket)`.
-  /// \throws std::invalid_argument for another event name.
+  /// Registers a handler for "connection" (or its alias "connect"): `(Socket)`. Any other event
+  /// name registers a handler for that event sent by another server with server_side_emit:
+  /// `(Args)`, `(Args, Ack)` (the Ack answers the sending server) or `()`.
   template <class F>
-  Namespace& on(std::string_view event, F&& handler) {
-    static_assert(std::is_invocable_v<std::decay_t<F>&, Socket&>, "sio: a connection handler takes (sio::Socket)");
-    add_connection_handler(event, [f = std::forward<F>(handler)](Socket& s) mutable { f(s); });
-    return *this;
-  }
+  Namespace& on(std::string_view event, F&& handler);
   /// Adds a connection middleware `(Socket, Next)`: call `next()` to let the client in,
   /// `next(sio::ConnectError("..."))` to refuse it (the client gets `connect_error`).
   Namespace& use(std::function<void(Socket&, Next)> middleware);
@@ -76,8 +81,11 @@ class Namespace {
   template <class... A>
   std::size_t send(A&&... args) const { return all().send(std::forward<A>(args)...); }
 
-  /// Every socket (`fetchSockets`).
+  /// Every socket of this server, at once (see BroadcastOperator::fetch_sockets()).
   std::vector<Socket> fetch_sockets() const { return all().fetch_sockets(); }
+  /// Every socket of every server, through the adapter (see BroadcastOperator::fetch_sockets(Token)).
+  template <class Token>
+  auto fetch_sockets(Token&& token) const { return all().fetch_sockets(std::forward<Token>(token)); }
   /// Makes every socket join rooms.
   void sockets_join(const std::vector<std::string>& rooms) const { all().sockets_join(rooms); }
   /// Makes every socket leave rooms.
@@ -85,18 +93,40 @@ class Namespace {
   /// Disconnects every socket.
   void disconnect_sockets(bool close = false) const { all().disconnect_sockets(close); }
 
-  /// The connected socket with this id, or an empty handle.
+  /// Sends `event` to this namespace on every other server of the cluster (Node's
+  /// `serverSideEmit`), whose Namespace::on(event) handlers receive it; this server's do not.
+  /// With a last argument `(std::error_code, std::vector<Args>)`, their replies are collected:
+  /// one per handler that answered, or sio::error::timeout with those that came (the adapter's
+  /// request timeout bounds the wait). With one server the callback gets no reply at once.
+  template <class... A>
+  void server_side_emit(std::string_view event, A&&... args) const;
+  /// server_side_emit() with the replies delivered through the completion token given last,
+  /// with the signature `void(std::error_code, std::vector<sio::Args>)`.
+  template <class... A>
+  auto server_side_emit_with_ack(std::string_view event, A&&... args_then_token) const;
+
+  /// The connected socket of this server with this id, or an empty handle.
   Socket socket(std::string_view id) const;
-  /// Number of connected sockets.
+  /// Number of sockets connected to this server.
   std::size_t size() const noexcept;
-  /// The namespace's adapter (its room index).
-  Adapter& adapter() const noexcept;
+  /// The namespace's adapter. \throws std::logic_error once the server is gone.
+  Adapter& adapter() const;
 
  private:
+  template <class Tuple, std::size_t... I>
+  auto server_side_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
+  template <class Tuple, std::size_t... I>
+  void server_side_emit_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const;
   void add_connection_handler(std::string_view event, std::function<void(Socket&)> fn);
-  detail::NamespaceState* state_;
+  void add_server_handler(std::string_view event, std::function<void(Args&, Ack&)> fn);
+  void server_side_impl(std::string_view event, detail::FunctionRef<void(detail::PayloadWriter&)> write,
+                        std::function<void(std::error_code, std::vector<Args>&)> replies) const;
+  bool on_io_thread() const noexcept;
+  bool post(std::function<void()> fn) const;
+
+  std::shared_ptr<detail::NamespaceState> state_;
 };
 
 }  // namespace sio
 
-#include "sio/detail/core.hpp"
+#include "sio/impl/namespace.hpp"

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sio/adapter/adapter.hpp"
+#include "sio/fwd.hpp"
 #include "sio/log.hpp"
 #include "sio/transport/transport.hpp"
 
@@ -54,8 +56,11 @@ struct ServerOptions {
   std::string client_file;
   /// Where log lines go; silent when empty.
   Logger logger;
-  /// Makes each namespace's adapter; the in-memory adapter when empty.
+  /// Makes each namespace's adapter; sio::InMemoryAdapter when empty.
   AdapterFactory adapter;
+  /// The wire format of Socket.IO packets (Node's `parser`); sio::protocol::JsonParser, the
+  /// JavaScript client's default, when empty.
+  std::shared_ptr<const protocol::Parser> parser;
 };
 
 }  // namespace sio

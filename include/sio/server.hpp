@@ -14,12 +14,12 @@
 
 #include <asio/io_context.hpp>
 
-#include "sio/detail/core.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/namespace.hpp"
 #include "sio/operators.hpp"
 #include "sio/options.hpp"
 #include "sio/socket.hpp"
+#include "sio/socketio/server_core.hpp"
 
 namespace sio {
 
@@ -34,9 +34,11 @@ namespace sio {
 /// ioc.run();
 /// \endcode
 /// Handlers run on the thread running the io_context (the I/O thread), and calls are made there.
-/// Emits (Socket, BroadcastOperator, Namespace, Server) and Ack replies may also be made from
-/// any other thread: their arguments are copied and the emit runs on the I/O thread. Anything
-/// else goes through post().
+/// Emits (Socket, BroadcastOperator, Namespace, Server, with or without acknowledgement), Ack
+/// replies, join/leave, disconnects, the operators' sockets_join / sockets_leave /
+/// disconnect_sockets, the asynchronous fetch_sockets and server_side_emit may also be made from
+/// any other thread: their arguments are copied and the call runs on the I/O thread. Anything
+/// else goes through post(); each header says which of its calls are for the I/O thread.
 template <class Transport>
 class Server {
  public:
@@ -52,7 +54,10 @@ class Server {
     start();
   }
   /// Closes every connection without calling the application's handlers (they may capture
-  /// objects already destroyed); call close() first to have them told.
+  /// objects already destroyed); call close() first to have them told. Handles kept by the
+  /// application stay safe: afterwards their calls do nothing and report it
+  /// (SendStatus::disconnected, sio::error::server_gone), and replies still awaited complete
+  /// with sio::error::server_gone.
   ~Server() {
     core_.detach_all();
     engine_.reset();
@@ -74,7 +79,7 @@ class Server {
   const ServerOptions& options() const noexcept { return core_.options(); }
 
   /// The namespace `name` ("/news"), created on first use.
-  Namespace of(std::string_view name) { return Namespace(&core_.of(name)); }
+  Namespace of(std::string_view name) { return Namespace(core_.of(name)); }
   /// The main namespace "/" (Node's `io.sockets`).
   Namespace sockets() { return of("/"); }
 
@@ -118,8 +123,20 @@ class Server {
   /// Emits a "message" event to every socket of the main namespace.
   template <class... A>
   std::size_t send(A&&... args) { return sockets().send(std::forward<A>(args)...); }
-  /// Every socket of the main namespace.
+  /// Every socket of the main namespace on this server, at once (on the I/O thread).
   std::vector<Socket> fetch_sockets() { return sockets().fetch_sockets(); }
+  /// Every socket of the main namespace on every server, through the adapter (see
+  /// BroadcastOperator::fetch_sockets(Token)).
+  template <class Token>
+  auto fetch_sockets(Token&& token) { return sockets().fetch_sockets(std::forward<Token>(token)); }
+  /// Sends an event to the main namespace of every other server (see Namespace::server_side_emit).
+  template <class... A>
+  void server_side_emit(std::string_view event, A&&... args) { sockets().server_side_emit(event, std::forward<A>(args)...); }
+  /// server_side_emit() with the replies through a completion token (see Namespace::server_side_emit_with_ack).
+  template <class... A>
+  auto server_side_emit_with_ack(std::string_view event, A&&... args_then_token) {
+    return sockets().server_side_emit_with_ack(event, std::forward<A>(args_then_token)...);
+  }
   /// Makes every socket of the main namespace join rooms.
   void sockets_join(const std::vector<std::string>& rooms) { sockets().sockets_join(rooms); }
   /// Makes every socket of the main namespace leave rooms.

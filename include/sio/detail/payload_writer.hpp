@@ -9,7 +9,6 @@
 #include <type_traits>
 #include <vector>
 
-
 #include "sio/args.hpp"
 #include "sio/engineio/frame.hpp"
 #include "sio/protocol/detail/json.hpp"
@@ -17,12 +16,6 @@
 #include "sio/value.hpp"
 
 namespace sio::detail {
-
-// One outgoing packet, encoded: the text frame and its attachment frames, shared by every receiver.
-struct EncodedPacket {
-  engineio::Frame text;
-  std::vector<engineio::Frame> attachments;
-};
 
 // Appends JSON as JSON.stringify writes it (the codec's writer), placing commas by looking at
 // what was written last: a value follows '[', '{' or ':' directly, and a ',' otherwise.
@@ -146,21 +139,5 @@ class PayloadWriter {
   std::string& out_;
   std::vector<engineio::Frame>& attachments_;
 };
-
-// Builds the frames of a packet whose JSON payload `json` was written by a PayloadWriter.
-// `type` is event or ack; it becomes binary_event / binary_ack when there are attachments.
-inline EncodedPacket finish_packet(protocol::PacketType type, std::string_view nsp,
-                                   std::optional<std::uint64_t> id, std::string_view json,
-                                   std::vector<engineio::Frame>&& attachments) {
-  if (!attachments.empty()) {
-    type = type == protocol::PacketType::ack ? protocol::PacketType::binary_ack : protocol::PacketType::binary_event;
-  }
-  std::string text;
-  text.reserve(json.size() + nsp.size() + 24);
-  text.push_back('4');
-  protocol::encode(text, type, nsp, id, nullptr, attachments.size());
-  text.append(json);
-  return EncodedPacket{engineio::make_text_frame(std::move(text)), std::move(attachments)};
-}
 
 }  // namespace sio::detail

@@ -18,6 +18,7 @@
 #include <rapidjson/document.h>
 
 #include "sio/error.hpp"
+#include "sio/protocol/packet_decoder.hpp"
 
 namespace sio::protocol {
 
@@ -96,8 +97,8 @@ struct DecoderOptions {
   std::size_t max_depth = 128;
 };
 
-/// Decodes the messages of one Engine.IO session into Socket.IO packets, waiting for binary
-/// attachments.
+/// The default (JSON text) decoder: decodes the messages of one Engine.IO session into
+/// Socket.IO packets, waiting for binary attachments.
 ///
 /// \code
 ///   sio::protocol::Decoder decoder;
@@ -109,7 +110,7 @@ struct DecoderOptions {
 ///
 /// An idle decoder owns no memory. After an error every feed returns that error again until
 /// reset() is called.
-class Decoder {
+class Decoder final : public PacketDecoder {
  public:
   /// Makes a decoder that enforces `options`.
   explicit Decoder(DecoderOptions options = {});
@@ -119,14 +120,14 @@ class Decoder {
   /// feed_binary(). Placeholders are checked against the announced count here, before any
   /// attachment is buffered. A completed packet that was not taken is dropped.
   /// Errors: invalid_payload, too_many_attachments, unexpected_attachment (attachments awaited).
-  std::error_code feed_text(std::string_view message);
+  std::error_code feed_text(std::string_view message) override;
 
   /// One Engine.IO binary message: the next attachment of the pending binary packet.
   /// Error: unexpected_attachment when no attachment is awaited.
-  std::error_code feed_binary(std::string_view bytes);
+  std::error_code feed_binary(std::string_view bytes) override;
 
   /// True when a complete packet waits for take().
-  bool ready() const noexcept { return state_ == State::ready; }
+  bool ready() const noexcept override { return state_ == State::ready; }
 
   /// True while a binary packet waits for attachments.
   bool awaiting_attachments() const noexcept { return state_ == State::awaiting; }
@@ -136,7 +137,7 @@ class Decoder {
   Packet take();
   /// Hands over the completed packet without moving it (the server shares it with the
   /// application's Args); ready() is false afterwards. Null when nothing is ready.
-  std::shared_ptr<Packet> take_shared() noexcept;
+  std::shared_ptr<Packet> take_shared() noexcept override;
 
   /// Drops any partial packet (after an error the decoder must be reset before reuse).
   void reset() noexcept;
@@ -156,5 +157,3 @@ class Decoder {
 };
 
 }  // namespace sio::protocol
-
-#include "sio/protocol/impl/packet.hpp"

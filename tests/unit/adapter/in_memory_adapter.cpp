@@ -1,20 +1,39 @@
-#include "sio/adapter/adapter.hpp"
+#include "sio/adapter/in_memory_adapter.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "sio/args.hpp"
+#include "sio/protocol/outgoing_packet.hpp"
+#include "sio/protocol/packet.hpp"
+
 namespace {
 
+// Registers each socket with a pointer to its own id, so deliveries tell who received.
 struct Host final : sio::AdapterHost {
   std::vector<std::pair<std::string, void*>> delivered;
+  std::map<std::string, std::string> names;
+  void* socket(const std::string& id) { return &names.emplace(id, id).first->second; }
   std::string_view name() const noexcept override { return "/"; }
-  void deliver(const sio::SocketId& sid, void* local, const sio::detail::EncodedPacket&,
-               const sio::BroadcastOptions&) override {
-    delivered.emplace_back(sid, local);
+  bool deliver(void* s, const sio::protocol::OutgoingPacket&, const sio::BroadcastOptions&) override {
+    delivered.emplace_back(s ? *static_cast<std::string*>(s) : std::string("?"), s);
+    return true;
   }
+  bool deliver_with_ack(void* s, const sio::protocol::OutgoingPacket& p, const sio::BroadcastOptions& o,
+                        std::function<void(std::error_code, const sio::Args&)>) override {
+    return deliver(s, p, o);
+  }
+  sio::SocketDetails describe(void* s) const override {
+    sio::SocketDetails d;
+    d.id = *static_cast<std::string*>(s);
+    return d;
+  }
+  void disconnect(void*, bool) override {}
+  void on_server_side_emit(const sio::protocol::OutgoingPacket&, std::function<void(const sio::Args&)>) override {}
   std::vector<std::string> ids() {
     std::vector<std::string> out;
     for (auto& d : delivered) out.push_back(d.first);
@@ -23,6 +42,11 @@ struct Host final : sio::AdapterHost {
     return out;
   }
 };
+
+const sio::protocol::OutgoingPacket& packet() {
+  static const sio::protocol::OutgoingPacket p(sio::protocol::PacketType::event, "/", std::nullopt, R"(["x"])");
+  return p;
+}
 
 sio::BroadcastOptions to(std::vector<std::string> rooms, std::vector<std::string> except = {}) {
   sio::BroadcastOptions o;
@@ -36,44 +60,45 @@ sio::BroadcastOptions to(std::vector<std::string> rooms, std::vector<std::string
 TEST_CASE("InMemoryAdapter hands each receiver's registered pointer to the host") {
   Host host;
   sio::InMemoryAdapter a(host);
-  int sa = 0, sb = 0;
-  a.add_socket("a", &sa);
-  a.add_socket("b", &sb);
+  void* sa = host.socket("a");
+  void* sb = host.socket("b");
+  a.add_socket("a", sa);
+  a.add_socket("b", sb);
   a.add_all("a", {"a", "r"});
   a.add_all("b", {"b", "r"});
-  a.broadcast({}, to({"r"}));
+  a.broadcast(packet(), to({"r"}));
   REQUIRE(host.delivered.size() == 2);
-  for (auto& [sid, local] : host.delivered) CHECK(local == (sid == "a" ? static_cast<void*>(&sa) : &sb));
+  for (auto& [sid, local] : host.delivered) CHECK(local == (sid == "a" ? sa : sb));
 }
 
 TEST_CASE("InMemoryAdapter selects rooms, exclusions and everyone, each socket once") {
   Host host;
   sio::InMemoryAdapter a(host);
   for (const char* id : {"a", "b", "c"}) {
-    a.add_socket(id, nullptr);
+    a.add_socket(id, host.socket(id));
     a.add_all(id, {id});
   }
   a.add_all("a", {"r1", "r2"});
   a.add_all("b", {"r1"});
   a.add_all("c", {"r2"});
-  a.broadcast({}, to({}));
+  a.broadcast(packet(), to({}));
   CHECK(host.ids() == std::vector<std::string>{"a", "b", "c"});
-  a.broadcast({}, to({"r1", "r2"}));
+  a.broadcast(packet(), to({"r1", "r2"}));
   CHECK(host.ids() == std::vector<std::string>{"a", "b", "c"});
-  a.broadcast({}, to({"r1"}, {"a"}));
+  a.broadcast(packet(), to({"r1"}, {"a"}));
   CHECK(host.ids() == std::vector<std::string>{"b"});
-  a.broadcast({}, to({}, {"r2"}));
+  a.broadcast(packet(), to({}, {"r2"}));
   CHECK(host.ids() == std::vector<std::string>{"b"});
-  a.broadcast({}, to({"nobody"}));
+  a.broadcast(packet(), to({"nobody"}));
   CHECK(host.ids().empty());
   CHECK(a.in_room("a", "r2"));
   a.del("a", "r2");
   CHECK_FALSE(a.in_room("a", "r2"));
-  a.broadcast({}, to({"r2"}));
+  a.broadcast(packet(), to({"r2"}));
   CHECK(host.ids() == std::vector<std::string>{"c"});
   a.del_all("c");
   CHECK(a.socket_rooms("c").empty());
-  a.broadcast({}, to({"r2"}));
+  a.broadcast(packet(), to({"r2"}));
   CHECK(host.ids().empty());
   auto members = a.sockets(to({"r1"}));
   std::sort(members.begin(), members.end());
@@ -84,7 +109,7 @@ TEST_CASE("InMemoryAdapter keeps each socket's own room, which it may leave") {
   Host host;
   sio::InMemoryAdapter a(host);
   for (const char* id : {"a", "b"}) {
-    a.add_socket(id, nullptr);
+    a.add_socket(id, host.socket(id));
     a.add_all(id, {id});
   }
   a.add_all("a", {"r"});
@@ -92,28 +117,28 @@ TEST_CASE("InMemoryAdapter keeps each socket's own room, which it may leave") {
   CHECK(a.in_room("a", "a"));
   CHECK_FALSE(a.in_room("a", "b"));
   CHECK(a.room_count() == 3);
-  a.broadcast({}, to({"a"}));
+  a.broadcast(packet(), to({"a"}));
   CHECK(host.ids() == std::vector<std::string>{"a"});
-  a.broadcast({}, to({}, {"a"}));
+  a.broadcast(packet(), to({}, {"a"}));
   CHECK(host.ids() == std::vector<std::string>{"b"});
 
   // Another socket may join a room named like a socket's id: both are members, each once.
   a.add_all("b", {"a"});
   CHECK(a.room_count() == 3);
-  a.broadcast({}, to({"a"}));
+  a.broadcast(packet(), to({"a"}));
   CHECK(host.ids() == std::vector<std::string>{"a", "b"});
-  a.broadcast({}, to({"a", "b"}));
+  a.broadcast(packet(), to({"a", "b"}));
   CHECK(host.ids() == std::vector<std::string>{"a", "b"});
-  a.broadcast({}, to({}, {"a"}));
+  a.broadcast(packet(), to({}, {"a"}));
   CHECK(host.ids().empty());
 
   a.del("a", "a");
   CHECK_FALSE(a.in_room("a", "a"));
   CHECK(a.socket_rooms("a") == std::vector<std::string>{"r"});
-  a.broadcast({}, to({"a"}));
+  a.broadcast(packet(), to({"a"}));
   CHECK(host.ids() == std::vector<std::string>{"b"});
   a.del("b", "a");
-  a.broadcast({}, to({"a"}));
+  a.broadcast(packet(), to({"a"}));
   CHECK(host.ids().empty());
   // Joining twice is joining once.
   a.add_all("a", {"a", "r", "a"});

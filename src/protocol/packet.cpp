@@ -1,6 +1,6 @@
-#pragma once
-/// \file
-/// Definitions of sio/protocol/packet.hpp.
+// The Socket.IO packet text codec (declared in sio/protocol/packet.hpp).
+
+#include "sio/protocol/packet.hpp"
 
 #include <limits>
 #include <utility>
@@ -9,19 +9,19 @@
 
 namespace sio::protocol {
 
-namespace detail {
+namespace {
 
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 /// Event names the JavaScript client and server keep for themselves; a client may not emit them.
-inline bool is_reserved_event(std::string_view name) noexcept {
+bool is_reserved_event(std::string_view name) noexcept {
   return name == "connect" || name == "connect_error" || name == "disconnect" ||
          name == "disconnecting" || name == "newListener" || name == "removeListener";
 }
 
 /// Whether the payload has the shape its packet type demands (the JavaScript parser's rules,
 /// plus: events and acks need a payload, and an ack needs an id).
-inline bool payload_valid(const Packet& p) noexcept {
+bool payload_valid(const Packet& p) noexcept {
   const rapidjson::Value& d = p.data;
   switch (p.type) {
     case PacketType::connect: return !p.has_data || d.IsObject();
@@ -43,7 +43,7 @@ inline bool payload_valid(const Packet& p) noexcept {
 
 /// True when every object marked `"_placeholder":true` in `v` is a placeholder whose index is
 /// below `count`. Recursion depth is bounded by DecoderOptions::max_depth.
-inline bool placeholders_valid(const rapidjson::Value& v, std::size_t count) noexcept {
+bool placeholders_valid(const rapidjson::Value& v, std::size_t count) noexcept {
   if (v.IsArray()) {
     for (const auto& e : v.GetArray()) {
       if (!placeholders_valid(e, count)) return false;
@@ -63,7 +63,7 @@ inline bool placeholders_valid(const rapidjson::Value& v, std::size_t count) noe
 
 /// Parses the text form of a packet into `p` (freshly constructed). `attachments` receives the
 /// announced attachment count of a binary packet.
-inline error parse_text(std::string_view m, const DecoderOptions& options, Packet& p,
+error parse_text(std::string_view m, const DecoderOptions& options, Packet& p,
                         std::size_t& attachments) {
   const std::size_t n = m.size();
   if (n == 0 || m[0] < '0' || m[0] > '6') return error::invalid_payload;
@@ -109,7 +109,7 @@ inline error parse_text(std::string_view m, const DecoderOptions& options, Packe
   }
 
   if (i < n) {
-    if (!parse_json(m.substr(i), p.data, options.max_depth)) return error::invalid_payload;
+    if (!detail::parse_json(m.substr(i), p.data, options.max_depth)) return error::invalid_payload;
     p.has_data = true;
   }
 
@@ -120,9 +120,9 @@ inline error parse_text(std::string_view m, const DecoderOptions& options, Packe
   return error::ok;
 }
 
-}  // namespace detail
+}  // namespace
 
-inline void encode(std::string& out, PacketType type, std::string_view nsp,
+void encode(std::string& out, PacketType type, std::string_view nsp,
                    std::optional<std::uint64_t> id, const rapidjson::Value* data,
                    std::size_t attachment_count) {
   out.push_back(static_cast<char>('0' + static_cast<int>(type)));
@@ -138,22 +138,22 @@ inline void encode(std::string& out, PacketType type, std::string_view nsp,
   if (data) detail::append_json(out, *data);
 }
 
-inline void encode(const Packet& p, std::string& out) {
+void encode(const Packet& p, std::string& out) {
   encode(out, p.type, p.nsp, p.id, p.has_data ? &p.data : nullptr, p.attachments.size());
 }
 
-inline void append_json(std::string& out, const rapidjson::Value& value) {
+void append_json(std::string& out, const rapidjson::Value& value) {
   detail::append_json(out, value);
 }
 
-inline void make_placeholder(rapidjson::Value& v, std::size_t num,
+void make_placeholder(rapidjson::Value& v, std::size_t num,
                              rapidjson::Document::AllocatorType& alloc) {
   v.SetObject();
   v.AddMember(rapidjson::StringRef("_placeholder"), rapidjson::Value(true), alloc);
   v.AddMember(rapidjson::StringRef("num"), rapidjson::Value(static_cast<std::uint64_t>(num)), alloc);
 }
 
-inline bool is_placeholder(const rapidjson::Value& v, std::size_t* num) noexcept {
+bool is_placeholder(const rapidjson::Value& v, std::size_t* num) noexcept {
   if (!v.IsObject()) return false;
   const auto marker = v.FindMember("_placeholder");
   if (marker == v.MemberEnd() || !marker->value.IsTrue()) return false;
@@ -165,9 +165,9 @@ inline bool is_placeholder(const rapidjson::Value& v, std::size_t* num) noexcept
   return true;
 }
 
-inline Decoder::Decoder(DecoderOptions options) : options_(options) {}
+Decoder::Decoder(DecoderOptions options) : options_(options) {}
 
-inline std::error_code Decoder::fail(error e) noexcept {
+std::error_code Decoder::fail(error e) noexcept {
   packet_.reset();
   expected_ = 0;
   state_ = State::failed;
@@ -175,11 +175,11 @@ inline std::error_code Decoder::fail(error e) noexcept {
   return e;
 }
 
-inline std::error_code Decoder::feed_text(std::string_view message) {
+std::error_code Decoder::feed_text(std::string_view message) {
   if (state_ == State::failed) return error_;
   if (state_ == State::awaiting) return fail(error::unexpected_attachment);
   packet_ = std::make_shared<Packet>();
-  const error e = detail::parse_text(message, options_, *packet_, expected_);
+  const error e = parse_text(message, options_, *packet_, expected_);
   if (e != error::ok) return fail(e);
   if (is_binary(packet_->type) && expected_ > 0) {
     packet_->attachments.reserve(expected_);
@@ -190,7 +190,7 @@ inline std::error_code Decoder::feed_text(std::string_view message) {
   return {};
 }
 
-inline std::error_code Decoder::feed_binary(std::string_view bytes) {
+std::error_code Decoder::feed_binary(std::string_view bytes) {
   if (state_ == State::failed) return error_;
   if (state_ != State::awaiting) return fail(error::unexpected_attachment);
   packet_->attachments.emplace_back(bytes);
@@ -198,7 +198,7 @@ inline std::error_code Decoder::feed_binary(std::string_view bytes) {
   return {};
 }
 
-inline Packet Decoder::take() {
+Packet Decoder::take() {
   if (state_ != State::ready) return Packet();
   Packet p(std::move(*packet_));
   packet_.reset();
@@ -207,14 +207,14 @@ inline Packet Decoder::take() {
   return p;
 }
 
-inline std::shared_ptr<Packet> Decoder::take_shared() noexcept {
+std::shared_ptr<Packet> Decoder::take_shared() noexcept {
   if (state_ != State::ready) return nullptr;
   expected_ = 0;
   state_ = State::idle;
   return std::move(packet_);
 }
 
-inline void Decoder::reset() noexcept {
+void Decoder::reset() noexcept {
   packet_.reset();
   expected_ = 0;
   state_ = State::idle;

@@ -1,0 +1,72 @@
+// The outgoing packet value (declared in sio/protocol/outgoing_packet.hpp).
+
+#include "sio/protocol/outgoing_packet.hpp"
+
+#include <limits>
+#include <utility>
+
+#include "sio/protocol/detail/json.hpp"
+#include "sio/protocol/packet.hpp"
+#include "sio/protocol/parser.hpp"
+
+namespace sio::protocol {
+
+OutgoingPacket::OutgoingPacket(PacketType type, std::string nsp, std::optional<std::uint64_t> id, std::string payload,
+                               std::vector<engineio::Frame> attachments)
+    : type_(type), id_(id), nsp_(std::move(nsp)), payload_(std::move(payload)), attachments_(std::move(attachments)) {
+  if (!attachments_.empty()) {
+    if (type_ == PacketType::ack) type_ = PacketType::binary_ack;
+    else if (type_ == PacketType::event) type_ = PacketType::binary_event;
+  }
+}
+
+OutgoingPacket OutgoingPacket::connect(std::string nsp, std::string_view sid) {
+  std::string payload;
+  payload.reserve(sid.size() + 10);
+  payload.append("{\"sid\":");
+  detail::append_json_string(payload, sid.data(), sid.size());
+  payload.push_back('}');
+  return OutgoingPacket(PacketType::connect, std::move(nsp), std::nullopt, std::move(payload));
+}
+
+OutgoingPacket OutgoingPacket::connect_error(std::string nsp, std::string_view message, std::string_view data_json) {
+  std::string payload("{\"message\":");
+  detail::append_json_string(payload, message.data(), message.size());
+  if (!data_json.empty()) payload.append(",\"data\":").append(data_json);
+  payload.push_back('}');
+  return OutgoingPacket(PacketType::connect_error, std::move(nsp), std::nullopt, std::move(payload));
+}
+
+OutgoingPacket OutgoingPacket::disconnect(std::string nsp) {
+  return OutgoingPacket(PacketType::disconnect, std::move(nsp), std::nullopt, std::string());
+}
+
+std::shared_ptr<const Packet> OutgoingPacket::decoded() const {
+  if (decoded_) return decoded_;
+  auto p = std::make_shared<Packet>();
+  p->type = type_;
+  p->nsp = nsp_;
+  p->id = id_;
+  if (!payload_.empty()) {
+    // The server wrote this text itself: no depth limit guards against it.
+    p->has_data = detail::parse_json(payload_, p->data, std::numeric_limits<std::size_t>::max());
+  }
+  p->attachments.reserve(attachments_.size());
+  for (const auto& a : attachments_) p->attachments.push_back(a ? a->bytes : std::string());
+  decoded_ = std::move(p);
+  return decoded_;
+}
+
+const EncodedPacket& OutgoingPacket::encoded(const Parser& parser) const {
+  if (!encoded_) encoded_ = parser.encode(*this);
+  return *encoded_;
+}
+
+OutgoingPacket OutgoingPacket::clone() const {
+  std::vector<engineio::Frame> attachments;
+  attachments.reserve(attachments_.size());
+  for (const auto& a : attachments_) attachments.push_back(engineio::make_binary_frame(a ? a->bytes : std::string()));
+  return OutgoingPacket(type_, nsp_, id_, payload_, std::move(attachments));
+}
+
+}  // namespace sio::protocol

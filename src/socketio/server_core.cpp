@@ -1,0 +1,254 @@
+// The Socket.IO server's set-up, its Engine.IO session handler and closing
+// (declared in sio/socketio/server_core.hpp).
+
+#include "sio/socketio/server_core.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "sio/adapter/in_memory_adapter.hpp"
+#include "sio/args.hpp"
+#include "sio/protocol/parser.hpp"
+#include "sio/socket.hpp"
+
+namespace sio::detail {
+
+namespace {
+
+// The socket-level reason for the end of an Engine.IO session.
+DisconnectReason to_disconnect_reason(engineio::CloseReason r) noexcept {
+  switch (r) {
+    case engineio::CloseReason::transport_close: return DisconnectReason::transport_close;
+    case engineio::CloseReason::transport_error: return DisconnectReason::transport_error;
+    case engineio::CloseReason::ping_timeout: return DisconnectReason::ping_timeout;
+    case engineio::CloseReason::parse_error: return DisconnectReason::parse_error;
+    case engineio::CloseReason::forced_close: return DisconnectReason::forced_close;
+    case engineio::CloseReason::server_shutting_down: return DisconnectReason::server_shutting_down;
+  }
+  return DisconnectReason::transport_close;
+}
+
+ServerOptions checked(ServerOptions o) {
+  if (o.path.empty() || o.path.front() != '/') throw std::invalid_argument("sio: ServerOptions::path must start with '/'");
+  if (o.path.back() != '/') o.path.push_back('/');
+  for (const auto& t : o.transports)
+    if (t != "polling" && t != "websocket")
+      throw std::invalid_argument("sio: unknown transport \"" + t + "\" (use \"polling\" or \"websocket\")");
+  if (o.transports.empty()) throw std::invalid_argument("sio: ServerOptions::transports is empty");
+  if (o.ping_interval.count() <= 0 || o.ping_timeout.count() <= 0 || o.connect_timeout.count() <= 0)
+    throw std::invalid_argument("sio: ping_interval, ping_timeout and connect_timeout must be positive");
+  if (o.max_http_buffer_size == 0) throw std::invalid_argument("sio: max_http_buffer_size must be positive");
+  return o;
+}
+
+}  // namespace
+
+ServerCore::ServerCore(ServerOptions options)
+    : options_(checked(std::move(options))),
+      parser_(options_.parser ? options_.parser : std::make_shared<const protocol::JsonParser>()),
+      client_file_(options_.serve_client, options_.client_file) {}
+
+ServerCore::~ServerCore() { detach_all(); }
+
+engineio::ServerOptions ServerCore::engine_options() const {
+  engineio::ServerOptions e;
+  e.ping_interval = options_.ping_interval;
+  e.ping_timeout = options_.ping_timeout;
+  e.upgrade_timeout = options_.upgrade_timeout;
+  e.max_payload = options_.max_http_buffer_size;
+  e.polling = std::find(options_.transports.begin(), options_.transports.end(), "polling") != options_.transports.end();
+  e.websocket = std::find(options_.transports.begin(), options_.transports.end(), "websocket") != options_.transports.end();
+  e.allow_upgrades = options_.allow_upgrades;
+  e.cors_origins = options_.cors.origins;
+  e.cors_credentials = options_.cors.credentials;
+  e.allow_request = options_.allow_request;
+  e.logger = options_.logger;
+  return e;
+}
+
+void ServerCore::attach(engineio::Server& engine, std::function<void(std::function<void()>)> post,
+                        std::function<bool()> in_io_thread) {
+  engine_ = &engine;
+  link_ = std::make_shared<ServerLink>(this, std::move(post), std::move(in_io_thread));
+  engine.set_request_interceptor([this](const std::shared_ptr<transport::HttpExchange>& ex) { return serve_client(*ex); });
+  of("/");
+}
+
+void ServerCore::post(std::function<void()> fn) {
+  if (!link_->post(fn)) fn();
+}
+
+const std::shared_ptr<NamespaceState>& ServerCore::of(std::string_view name) {
+  std::string key(name.empty() ? "/" : name);
+  if (key.front() != '/') key.insert(key.begin(), '/');
+  auto it = nsps_.find(key);
+  if (it != nsps_.end()) return it->second;
+  auto state = std::make_shared<NamespaceState>(key, this, link_);
+  state->adapter = options_.adapter ? options_.adapter(*state) : std::make_unique<InMemoryAdapter>(*state);
+  if (!state->adapter) throw std::invalid_argument("sio: ServerOptions::adapter returned no adapter");
+  state->adapter->init();
+  return nsps_.emplace(std::move(key), std::move(state)).first->second;
+}
+
+NamespaceState* ServerCore::find_nsp(std::string_view name) const {
+  auto it = nsps_.find(name);
+  return it == nsps_.end() ? nullptr : it->second.get();
+}
+
+// ---- engineio::SessionHandler ----
+
+void ServerCore::on_open(engineio::Session& session) {
+  protocol::DecoderOptions dopts;
+  dopts.max_attachments = options_.max_attachments;
+  auto* client = new Client(&session, parser_->make_decoder(dopts));
+  session.user_data = client;
+  client->connect_timer = timers().schedule_after(options_.connect_timeout, [this, client] {
+    client->connect_timer = 0;
+    if (client->session && !client->has_connected_socket()) {
+      log(LogLevel::debug, "no namespace connected in time: closing the connection");
+      client->session->close();
+    }
+  });
+}
+
+void ServerCore::on_message(engineio::Session& session, std::string_view data, bool binary) {
+  auto* client = static_cast<Client*>(session.user_data);
+  if (!client) return;
+  std::error_code ec = binary ? client->decoder->feed_binary(data) : client->decoder->feed_text(data);
+  if (ec) {
+    logf(LogLevel::warn, "closing connection ", session.id(), ": ", ec.message());
+    close_client(*client, DisconnectReason::parse_error);
+    return;
+  }
+  if (client->decoder->ready()) dispatch(*client, client->decoder->take_shared());
+}
+
+void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reason) {
+  auto* client = static_cast<Client*>(session.user_data);
+  if (!client) return;
+  session.user_data = nullptr;
+  client->session = nullptr;
+  for (auto& s : client->sockets) s->session = nullptr;
+  std::shared_ptr<Client> owned(client);
+  auto finish = [this, c = std::move(owned), reason] {
+    if (c->connect_timer) timers().cancel(c->connect_timer);
+    auto sockets = c->sockets;
+    for (auto& s : sockets) close_socket(*s, to_disconnect_reason(reason));
+  };
+  // A close met while a broadcast walks the room index is finished after it.
+  if (delivering_ > 0) post(std::move(finish));
+  else finish();
+}
+
+// ---- closing ----
+
+void ServerCore::close_socket(SocketState& s, DisconnectReason reason) {
+  if (s.phase == SocketState::Phase::closed) return;
+  auto keep = s.shared_from_this();
+  if (s.phase == SocketState::Phase::connecting) {
+    s.phase = SocketState::Phase::closed;
+    if (s.client) s.client->remove(s);
+    s.client = nullptr;
+    s.session = nullptr;
+    return;
+  }
+  fire_reason(s, true, reason);
+  NamespaceState& nsp = *s.nsp;
+  nsp.adapter->del_all(s.id);
+  nsp.sockets.erase(s.id);
+  s.phase = SocketState::Phase::closed;
+  if (s.client) s.client->remove(s);
+  s.client = nullptr;
+  s.session = nullptr;
+  for (auto& fn : s.replies.take_all(&timers())) {
+    try {
+      Args none;
+      fn(make_error_code(error::socket_gone), none);
+    } catch (const std::exception& e) {
+      logf(LogLevel::error, "reply callback threw: ", e.what());
+    }
+  }
+  fire_reason(s, false, reason);
+  s.clear_handlers();
+}
+
+void ServerCore::fire_reason(SocketState& s, bool disconnecting, DisconnectReason reason) {
+  Socket handle(s.shared_from_this());
+  auto handlers = s.reason_handlers;
+  for (const auto& h : handlers) {
+    if (h->disconnecting != disconnecting) continue;
+    if (h->once) {
+      auto& v = s.reason_handlers;
+      v.erase(std::remove(v.begin(), v.end(), h), v.end());
+    }
+    try {
+      h->fn(handle, reason);
+    } catch (const std::exception& e) {
+      logf(LogLevel::error, disconnecting ? "\"disconnecting\"" : "\"disconnect\"", " handler threw: ", e.what());
+    }
+  }
+}
+
+void ServerCore::disconnect(SocketState& s, bool close) {
+  if (!s.connected()) return;
+  Client& client = *s.client;
+  if (close) {
+    auto sockets = client.sockets;
+    for (auto& sock : sockets) disconnect(*sock, false);
+    if (client.session) client.session->close();
+    return;
+  }
+  write(s, protocol::OutgoingPacket::disconnect(s.nsp->name_), false);
+  close_socket(s, DisconnectReason::server_namespace_disconnect);
+}
+
+void ServerCore::close_client(Client& client, DisconnectReason reason) {
+  auto sockets = client.sockets;
+  for (auto& s : sockets) close_socket(*s, reason);
+  if (client.session) client.session->close();
+}
+
+void ServerCore::close() {
+  for (auto& [name, nsp] : nsps_) {
+    (void)name;
+    std::vector<std::shared_ptr<SocketState>> sockets;
+    for (auto& [id, s] : nsp->sockets) sockets.push_back(s);
+    for (auto& s : sockets) close_socket(*s, DisconnectReason::server_shutting_down);
+  }
+  if (engine_) engine_->close();
+}
+
+void ServerCore::detach_all() {
+  std::vector<Replies::Callback> pending;
+  for (auto& [name, nsp] : nsps_) {
+    (void)name;
+    for (auto& [id, s] : nsp->sockets) {
+      s->phase = SocketState::Phase::closed;
+      s->client = nullptr;
+      s->session = nullptr;
+      s->clear_handlers();
+      for (auto& fn : s->replies.take_all(nullptr)) pending.push_back(std::move(fn));
+    }
+    nsp->sockets.clear();
+    if (nsp->adapter) nsp->adapter->close();
+    nsp->adapter.reset();
+    nsp->middlewares.clear();
+    nsp->connection_handlers.clear();
+    nsp->server_handlers.clear();
+    nsp->core = nullptr;
+  }
+  nsps_.clear();
+  if (link_) link_->close();
+  // Asio's rule: an operation started completes, here with an error, once nothing of the server
+  // is left to reach. Handlers are not called (they may capture objects already destroyed).
+  for (auto& fn : pending) {
+    try {
+      Args none;
+      fn(make_error_code(error::server_gone), none);
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+}  // namespace sio::detail
