@@ -216,6 +216,11 @@ void ServerCore::close() {
     for (auto& [id, s] : nsp->sockets) sockets.push_back(s);
     for (auto& s : sockets) close_socket(*s, DisconnectReason::server_shutting_down);
   }
+  for (auto& [name, nsp] : nsps_) {
+    (void)name;
+    if (nsp->adapter && !nsp->adapter_closed) nsp->adapter->close();
+    nsp->adapter_closed = true;
+  }
   if (engine_) engine_->close();
 }
 
@@ -231,7 +236,8 @@ void ServerCore::detach_all() {
       for (auto& fn : s->replies.take_all(nullptr)) pending.push_back(std::move(fn));
     }
     nsp->sockets.clear();
-    if (nsp->adapter) nsp->adapter->close();
+    if (nsp->adapter && !nsp->adapter_closed) nsp->adapter->close();
+    nsp->adapter_closed = true;
     nsp->adapter.reset();
     nsp->middlewares.clear();
     nsp->connection_handlers.clear();

@@ -35,6 +35,7 @@ class NamespaceState final : public AdapterHost, public std::enable_shared_from_
   std::vector<std::shared_ptr<ServerEventHandler>> server_handlers;
   std::unordered_map<std::string, std::shared_ptr<SocketState>> sockets;  // connected ones
   std::unique_ptr<Adapter> adapter;
+  bool adapter_closed = false;  // Adapter::close() was called (io.close(), or the server's end)
   // Ack ids of the namespace's emits, to one socket or many: shared, as Node does, so a socket
   // never sees one id used for two pending questions.
   std::uint64_t next_ack_id = 0;
