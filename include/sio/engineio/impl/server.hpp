@@ -5,40 +5,15 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sio/transport/query_string.hpp"
+
 namespace sio::engineio {
 namespace detail {
 
-/// The Engine.IO query parameters of a request (views into its query string, not URL-decoded:
-/// the values sio reads are made of URL-safe characters).
-struct QueryParams {
-  std::string_view eio;        ///< `EIO`
-  std::string_view transport;  ///< `transport`
-  std::string_view sid;        ///< `sid`
-};
-
-/// Reads `EIO`, `transport` and `sid` from a raw query string; the first occurrence of each wins.
-inline QueryParams parse_query(std::string_view query) noexcept {
-  QueryParams q;
-  bool eio = false, transport = false, sid = false;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    const std::size_t eq = pair.find('=');
-    const std::string_view key = pair.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    if (key == "EIO" && !eio) {
-      q.eio = value;
-      eio = true;
-    } else if (key == "transport" && !transport) {
-      q.transport = value;
-      transport = true;
-    } else if (key == "sid" && !sid) {
-      q.sid = value;
-      sid = true;
-    }
-  }
-  return q;
+/// The raw value of the Engine.IO parameter `name` (`EIO`, `transport`, `sid`) in `query`, empty
+/// when absent. Not URL-decoded: the values the server reads are made of URL-safe characters.
+inline std::string_view query_value(std::string_view query, std::string_view name) noexcept {
+  return transport::query_raw(query, name).value_or(std::string_view{});
 }
 
 /// True when an Origin header holds characters that no header may hold (Node refuses those requests).
@@ -623,7 +598,7 @@ inline void Server::respond_error(transport::HttpExchange& exchange, std::error_
 // The checks a request without a sid passes before it may open a session (Node's order).
 inline std::error_code Server::check_handshake(const transport::HttpRequest& request) const {
   if (options_.allow_request && !options_.allow_request(request)) return error::forbidden;
-  if (detail::parse_query(request.query).eio != "4") return error::unsupported_protocol_version;
+  if (detail::query_value(request.query, "EIO") != "4") return error::unsupported_protocol_version;
   if (closed_) return error::bad_request;
   return {};
 }
@@ -643,13 +618,13 @@ inline void Server::on_http(std::shared_ptr<transport::HttpExchange> exchange) {
     exchange->respond(204, {}, std::move(headers));
     return;
   }
-  const detail::QueryParams q = detail::parse_query(req.query);
-  const bool polling = q.transport == "polling" && options_.polling;
-  const bool websocket = q.transport == "websocket" && options_.websocket;
+  const std::string_view transport = detail::query_value(req.query, "transport");
+  const bool polling = transport == "polling" && options_.polling;
+  const bool websocket = transport == "websocket" && options_.websocket;
   if (!polling && !websocket) return respond_error(*exchange, error::unknown_transport);
   if (detail::is_invalid_header_value(req.header("Origin"))) return respond_error(*exchange, error::bad_request);
-  if (!q.sid.empty()) {
-    detail::ServerSession* s = lookup(q.sid);
+  if (const std::string_view sid = detail::query_value(req.query, "sid"); !sid.empty()) {
+    detail::ServerSession* s = lookup(sid);
     if (!s) return respond_error(*exchange, error::unknown_sid);
     // Plain HTTP only ever carries polling; an upgraded session has left it.
     if (!polling || s->transport() != TransportKind::polling) return respond_error(*exchange, error::bad_request);
@@ -680,22 +655,22 @@ inline void Server::handshake_polling(const std::shared_ptr<transport::HttpExcha
 }
 
 inline void Server::on_http_aborted(transport::HttpExchange& exchange) {
-  const detail::QueryParams q = detail::parse_query(exchange.request().query);
-  if (q.sid.empty()) return;
-  if (detail::ServerSession* s = lookup(q.sid)) s->on_poll_aborted(exchange);
+  const std::string_view sid = detail::query_value(exchange.request().query, "sid");
+  if (sid.empty()) return;
+  if (detail::ServerSession* s = lookup(sid)) s->on_poll_aborted(exchange);
 }
 
 inline int Server::on_ws_validate(const transport::HttpRequest& request, std::string& body) {
-  const detail::QueryParams q = detail::parse_query(request.query);
+  const std::string_view sid = detail::query_value(request.query, "sid");
   std::error_code ec;
-  if (q.transport != "websocket" || !options_.websocket) {
+  if (detail::query_value(request.query, "transport") != "websocket" || !options_.websocket) {
     ec = error::unknown_transport;
   } else if (detail::is_invalid_header_value(request.header("Origin"))) {
     ec = error::bad_request;
-  } else if (!q.sid.empty()) {
+  } else if (!sid.empty()) {
     // A known sid is accepted even when it cannot upgrade (already upgraded, upgrading): the
     // socket is then closed after the handshake, which clients handle better than an HTTP error.
-    if (!lookup(q.sid)) ec = error::unknown_sid;
+    if (!lookup(sid)) ec = error::unknown_sid;
   } else {
     ec = check_handshake(request);
   }
@@ -715,9 +690,8 @@ inline int Server::on_ws_validate(const transport::HttpRequest& request, std::st
 }
 
 inline void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connection, transport::HttpRequest request) {
-  const detail::QueryParams q = detail::parse_query(request.query);
-  if (!q.sid.empty()) {
-    detail::ServerSession* s = lookup(q.sid);
+  if (const std::string_view sid = detail::query_value(request.query, "sid"); !sid.empty()) {
+    detail::ServerSession* s = lookup(sid);
     if (!s || !s->can_upgrade() || !options_.allow_upgrades) {
       connection->close(transport::CloseCode::normal);
       return;
