@@ -1,18 +1,21 @@
 #pragma once
 /// \file
-/// An in-process transport with a manual clock: no sockets, no threads, fully deterministic.
+/// An in-process transport with a manual clock: no sockets, no threads of its own, deterministic.
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -57,6 +60,12 @@ namespace sio::transport {
 /// functions and due timers run in run_pending(), which every client action below calls before it
 /// returns (as an event loop would before the next network event), and which advance() calls at
 /// each timer deadline. Nothing runs on the io_context: context() is there for code that needs one.
+///
+/// **Threads.** The thread that constructs the transport is its I/O thread: every member function
+/// but post() must be called from it, and running_in_this_thread() is true there only. post() is
+/// safe from any thread, so code that hands work to the I/O thread from elsewhere (an emit from a
+/// worker thread, say) can be tested as it runs; the test thread waits for that work with
+/// run_for(), bounded, without sleeping.
 ///
 /// \code
 /// asio::io_context ioc;
@@ -103,10 +112,17 @@ class memory {
   TimePoint now() const noexcept { return now_; }
   /// A timer on the manual clock; it fires in advance() or run_pending() once its deadline is reached.
   std::unique_ptr<Timer> make_timer(std::function<void()> on_expiry);
-  /// True: everything this transport does runs on the caller's thread.
-  bool running_in_this_thread() const noexcept { return true; }
-  /// Queues `fn` for run_pending().
-  void post(std::function<void()> fn) { posted_.push_back(std::move(fn)); }
+  /// True on the thread that constructed the transport (its I/O thread), false on any other.
+  bool running_in_this_thread() const noexcept { return std::this_thread::get_id() == io_thread_; }
+  /// Queues `fn` for run_pending() (and wakes a run_for() waiting for it). Safe from any thread;
+  /// `fn` runs on the I/O thread.
+  void post(std::function<void()> fn) {
+    {
+      std::lock_guard<std::mutex> lock(posted_mutex_);
+      posted_.push_back(std::move(fn));
+    }
+    posted_cv_.notify_one();
+  }
   /// Routes requests whose path starts with `path` to `handler`.
   void mount(std::string path, Handler& handler, MountOptions options = {}) {
     unmount(path);
@@ -123,6 +139,17 @@ class memory {
   void advance(std::chrono::milliseconds delta);
   /// Runs posted functions and due timers until none is left; returns how many ran.
   std::size_t run_pending();
+  /// Runs posted functions and due timers, waiting for functions posted from other threads,
+  /// until `done()` is true or `max_wait` of wall-clock time has passed; returns `done()`.
+  /// The manual clock does not move: only timers already due run. The wait is on a condition
+  /// that post() signals, so it ends as soon as the awaited work has run.
+  ///
+  /// \code
+  /// std::thread worker([&] { t.post([&] { got = true; }); });
+  /// REQUIRE(t.run_for(std::chrono::seconds(5), [&] { return got; }));
+  /// worker.join();
+  /// \endcode
+  bool run_for(std::chrono::milliseconds max_wait, const std::function<bool()>& done);
 
   /// Sends an HTTP request, e.g. `request("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "4hi")`.
   /// The result is `done` once the server responded (often before this returns; a long-polling GET
@@ -158,11 +185,16 @@ class memory {
     return req;
   }
   bool fire_one_due_timer();
+  bool run_one_posted();
   void prune();
 
   asio::io_context& ioc_;
   TimePoint now_{std::chrono::hours(1000)};
+  const std::thread::id io_thread_ = std::this_thread::get_id();
+  // Guarded by posted_mutex_: the one member other threads touch (through post()).
   std::deque<std::function<void()>> posted_;
+  std::mutex posted_mutex_;
+  std::condition_variable posted_cv_;
   std::vector<MemoryTimer*> timers_;
   std::uint64_t timer_seq_ = 0;
   MountTable mounts_;
@@ -435,13 +467,23 @@ inline bool memory::fire_one_due_timer() {
   return true;
 }
 
+// Takes the oldest posted function under the lock and runs it outside, so that it may post.
+inline bool memory::run_one_posted() {
+  std::function<void()> fn;
+  {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    if (posted_.empty()) return false;
+    fn = std::move(posted_.front());
+    posted_.pop_front();
+  }
+  fn();
+  return true;
+}
+
 inline std::size_t memory::run_pending() {
   std::size_t ran = 0;
   for (;;) {
-    if (!posted_.empty()) {
-      auto fn = std::move(posted_.front());
-      posted_.pop_front();
-      fn();
+    if (run_one_posted()) {
       ++ran;
     } else if (fire_one_due_timer()) {
       ++ran;
@@ -449,6 +491,17 @@ inline std::size_t memory::run_pending() {
       return ran;
     }
   }
+}
+
+inline bool memory::run_for(std::chrono::milliseconds max_wait, const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  for (;;) {
+    run_pending();
+    if (done()) return true;
+    std::unique_lock<std::mutex> lock(posted_mutex_);
+    if (!posted_cv_.wait_until(lock, deadline, [this] { return !posted_.empty(); })) break;
+  }
+  return done();
 }
 
 inline void memory::advance(std::chrono::milliseconds delta) {
