@@ -41,6 +41,7 @@
 #include <websocketpp/server.hpp>
 
 #include "sio/error.hpp"
+#include "sio/transport/mount_table.hpp"
 #include "sio/transport/websocketpp.hpp"
 #include "wspp_transport.hpp"
 
@@ -76,14 +77,6 @@ class SocketBase : public WsConnection {
   bool opened_ = false;            ///< on_ws_open was called: on_ws_close is owed.
   bool closed_ = false;            ///< The connection is gone (or going): nothing more is sent.
   bool closed_by_server_ = false;  ///< The closing handshake was started by this side on purpose.
-};
-
-/// A mounted handler. Connections keep the entry, so an unmount (handler set to null) reaches
-/// the ones already open.
-struct Mount {
-  std::string path;
-  Handler* handler;
-  MountOptions options;
 };
 
 /// What this transport attaches to each websocketpp connection (websocketpp's `connection_base`
@@ -380,18 +373,14 @@ class State final : public websocketpp::impl, public StateBase {
 
   void mount(std::string path, Handler& handler, MountOptions options) override {
     unmount(path);
-    auto m = std::make_shared<Mount>(Mount{std::move(path), &handler, options});
-    mounts_.push_back(std::move(m));
+    mounts_.mount(std::move(path), handler, options);
     update_body_limit();
   }
 
+  // Connections keep their mount's entry, so the null handler reaches the ones already open.
   void unmount(const std::string& path) override {
-    auto it = std::find_if(mounts_.begin(), mounts_.end(),
-                           [&](const std::shared_ptr<Mount>& m) { return m->path == path; });
-    if (it == mounts_.end()) return;
-    auto m = std::move(*it);
-    mounts_.erase(it);
-    m->handler = nullptr;
+    const std::shared_ptr<Mount> m = mounts_.unmount(path);
+    if (!m) return;
     update_body_limit();
     close_connections(m.get(), false);
   }
@@ -438,7 +427,6 @@ class State final : public websocketpp::impl, public StateBase {
   }
 
   void detach() override {
-    for (auto& m : mounts_) m->handler = nullptr;
     mounts_.clear();
     http_callback_.reset();
     stop_listening();
@@ -455,19 +443,8 @@ class State final : public websocketpp::impl, public StateBase {
   static ConnectionData& data(connection_type& con) { return con; }
 
   void update_body_limit() {
-    body_limit_ = app_body_limit;
-    for (const auto& m : mounts_) body_limit_ = std::max(body_limit_, m->options.max_payload);
+    body_limit_ = mounts_.largest_max_payload(app_body_limit);
     server_.set_max_http_body_size(body_limit_);
-  }
-
-  const std::shared_ptr<Mount>* find_mount(std::string_view path) const {
-    const std::shared_ptr<Mount>* best = nullptr;
-    for (const auto& m : mounts_) {
-      if (path.substr(0, m->path.size()) == m->path &&
-          (!best || m->path.size() > (*best)->path.size()))
-        best = &m;
-    }
-    return best;
   }
 
   // --- accepting -------------------------------------------------------------------------------
@@ -546,8 +523,7 @@ class State final : public websocketpp::impl, public StateBase {
     if (closed_) return reply(503, "Service Unavailable");
     if (!req.header("Transfer-Encoding").empty()) return reply(411, "Length Required");
 
-    const std::shared_ptr<Mount>* found = find_mount(req.path);
-    std::shared_ptr<Mount> mount = found ? *found : nullptr;
+    std::shared_ptr<Mount> mount = mounts_.find(req.path);
     auto callback = mount ? nullptr : http_callback_;
     if (!mount && !callback) return reply(404, "Not Found");
     const std::size_t limit = mount ? mount->options.max_payload : app_body_limit;
@@ -617,9 +593,8 @@ class State final : public websocketpp::impl, public StateBase {
       return reject(426, "Upgrade Required", Headers{{"Sec-WebSocket-Version", "13"}});
 
     HttpRequest req = make_request(*con, false);
-    const std::shared_ptr<Mount>* found = find_mount(req.path);
-    if (!found) return reject(404, "Not Found");
-    std::shared_ptr<Mount> mount = *found;
+    std::shared_ptr<Mount> mount = mounts_.find(req.path);
+    if (!mount) return reject(404, "Not Found");
     std::string body;
     const int status = mount->handler->on_ws_validate(req, body);
     if (status != 0) return reject(status, std::move(body));
@@ -749,7 +724,7 @@ class State final : public websocketpp::impl, public StateBase {
   WebsocketppOptions options_;
   server_type server_;
   asio::steady_timer accept_retry_;
-  std::vector<std::shared_ptr<Mount>> mounts_;
+  MountTable mounts_;
   std::shared_ptr<const HttpCallback> http_callback_;
   std::size_t body_limit_ = app_body_limit;
   std::uint16_t port_ = 0;

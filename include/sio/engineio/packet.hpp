@@ -54,7 +54,7 @@ inline std::error_code decode_frame(std::string_view frame, bool binary, PacketV
   }
   PacketType type;
   if (frame.empty() || !packet_type_from_char(frame[0], type)) return error::invalid_packet;
-  if (!detail::is_valid_utf8(frame)) return error::invalid_utf8;
+  if (!sio::detail::is_valid_utf8(frame)) return error::invalid_utf8;
   out = PacketView{type, false, frame.substr(1)};
   return {};
 }
@@ -64,7 +64,7 @@ inline std::error_code decode_frame(std::string_view frame, bool binary, PacketV
 /// sio::error::invalid_utf8 for a body that is not UTF-8, sio::error::invalid_packet for an empty
 /// packet, an unknown type or bad base64.
 inline std::error_code decode_payload(std::string_view body, std::vector<Packet>& out) {
-  if (!detail::is_valid_utf8(body)) return error::invalid_utf8;
+  if (!sio::detail::is_valid_utf8(body)) return error::invalid_utf8;
   const std::size_t start = out.size();
   std::size_t pos = 0;
   for (;;) {
@@ -78,7 +78,7 @@ inline std::error_code decode_payload(std::string_view body, std::vector<Packet>
     if (part[0] == 'b') {
       p.type = PacketType::message;
       p.binary = true;
-      if (!detail::base64_decode(part.substr(1), p.data)) {
+      if (!sio::detail::base64_decode(part.substr(1), p.data)) {
         out.resize(start);
         return error::invalid_packet;
       }
@@ -106,7 +106,7 @@ inline void append_to_payload(std::string& out, const FrameData& frame) {
   if (!out.empty()) out.push_back('\x1e');
   if (frame.binary) {
     out.push_back('b');
-    detail::base64_encode(frame.bytes, out);
+    sio::detail::base64_encode(frame.bytes, out);
   } else {
     out.append(frame.bytes);
   }

@@ -1,57 +1,25 @@
 #pragma once
 /// \file
 /// The Engine.IO v4 server: handshakes, sessions, heartbeats, long-polling and the upgrade to WebSocket.
+///
+/// The server is the HTTP edge: it routes each request by method, `transport` and `sid`, answers
+/// preflights and refusals (sio/engineio/cors.hpp, sio/engineio/http_errors.hpp), and hands what
+/// belongs to a session to its state machine (sio/engineio/detail/server_session.hpp).
 
-#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
-#include <vector>
 
-#include "sio/detail/random.hpp"
 #include "sio/detail/timer_queue.hpp"
-#include "sio/engineio/frame.hpp"
-#include "sio/engineio/packet.hpp"
+#include "sio/engineio/detail/server_session.hpp"
+#include "sio/engineio/server_options.hpp"
 #include "sio/engineio/session.hpp"
-#include "sio/log.hpp"
 #include "sio/transport/transport.hpp"
 
 namespace sio::engineio {
-
-namespace detail {
-class ServerSession;
-}
-
-/// Settings of an engineio::Server; the defaults are Node's.
-struct ServerOptions {
-  /// Time between the server's pings (announced as `pingInterval`).
-  std::chrono::milliseconds ping_interval{25000};
-  /// How long the server waits for a pong before closing the session (announced as `pingTimeout`).
-  std::chrono::milliseconds ping_timeout{20000};
-  /// How long a WebSocket may take to complete the upgrade of a polling session.
-  std::chrono::milliseconds upgrade_timeout{10000};
-  /// Largest polling body or WebSocket message accepted, in bytes (Node's `maxHttpBufferSize`;
-  /// announced as `maxPayload`).
-  std::size_t max_payload = 1'000'000;
-  /// HTTP long-polling is allowed.
-  bool polling = true;
-  /// WebSocket is allowed.
-  bool websocket = true;
-  /// Polling sessions may upgrade to WebSocket (announced in `upgrades`).
-  bool allow_upgrades = true;
-  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
-  std::vector<std::string> cors_origins;
-  /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
-  bool cors_credentials = false;
-  /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
-  std::function<bool(const transport::HttpRequest&)> allow_request;
-  /// Where refused requests and bad input are reported; silent when empty.
-  Logger logger;
-};
 
 /// An Engine.IO v4 server mounted on a transport at a path such as "/engine.io/".
 ///
@@ -92,7 +60,7 @@ class Server final : public transport::Handler {
   /// The open session with id `sid`, or null.
   Session* find(std::string_view sid) noexcept;
   /// Number of open sessions.
-  std::size_t session_count() const noexcept { return sessions_.size(); }
+  std::size_t session_count() const noexcept { return host_.size(); }
   /// The options given at construction.
   const ServerOptions& options() const noexcept { return options_; }
   /// The mounted path, e.g. "/engine.io/".
@@ -118,8 +86,6 @@ class Server final : public transport::Handler {
   void on_ws_close(transport::WsConnection& connection, std::error_code ec) override;
 
  private:
-  friend class detail::ServerSession;
-
   // What the server needs from its transport beyond the timer queue.
   struct TransportOps {
     virtual ~TransportOps() = default;
@@ -131,35 +97,16 @@ class Server final : public transport::Handler {
 
   static std::string normalize_path(std::string path);
   void validate_options() const;
-  detail::ServerSession* lookup(std::string_view sid) noexcept;
   void handshake_polling(const std::shared_ptr<transport::HttpExchange>& exchange);
-  std::string new_sid();
   std::error_code check_handshake(const transport::HttpRequest& request) const;
-  transport::Headers cors_headers(const transport::HttpRequest& request) const;
-  void respond_error(transport::HttpExchange& exchange, std::error_code ec) const;
-  template <class... P>
-  void log(LogLevel level, const P&... parts) const;
-  void schedule_deferred();
-  void run_deferred();
+  std::string open_packet(const detail::ServerSession& session, bool upgrades) const;
 
   std::unique_ptr<TransportOps> transport_;
   std::string path_;
   ServerOptions options_;
-  SessionHandler& handler_;
   sio::detail::TimerQueue timers_;
-  sio::detail::SidGenerator sids_;
+  detail::SessionHost host_;
   std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
-  // Keyed by a view of the session's own id.
-  std::unordered_map<std::string_view, std::unique_ptr<detail::ServerSession>> sessions_;
-  // Sessions whose polling queue waits for the deferred flush.
-  std::vector<detail::ServerSession*> flush_list_;
-  // Closed sessions, destroyed in the deferred task once no call frame can refer to them.
-  std::vector<std::unique_ptr<detail::ServerSession>> graveyard_;
-  // Posted tasks hold a weak reference: a task that outlives the server does nothing.
-  std::shared_ptr<Server*> alive_;
-  // Frames every session sends, built once.
-  Frame ping_frame_, noop_frame_, close_frame_, pong_probe_frame_;
-  bool deferred_posted_ = false;
   bool closed_ = false;
 };
 

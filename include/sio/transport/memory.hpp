@@ -1,18 +1,21 @@
 #pragma once
 /// \file
-/// An in-process transport with a manual clock: no sockets, no threads, fully deterministic.
+/// An in-process transport with a manual clock: no sockets, no threads of its own, deterministic.
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -20,6 +23,7 @@
 
 #include "sio/engineio/frame.hpp"
 #include "sio/error.hpp"
+#include "sio/transport/mount_table.hpp"
 #include "sio/transport/transport.hpp"
 
 namespace sio::transport {
@@ -56,6 +60,12 @@ namespace sio::transport {
 /// functions and due timers run in run_pending(), which every client action below calls before it
 /// returns (as an event loop would before the next network event), and which advance() calls at
 /// each timer deadline. Nothing runs on the io_context: context() is there for code that needs one.
+///
+/// **Threads.** The thread that constructs the transport is its I/O thread: every member function
+/// but post() must be called from it, and running_in_this_thread() is true there only. post() is
+/// safe from any thread, so code that hands work to the I/O thread from elsewhere (an emit from a
+/// worker thread, say) can be tested as it runs; the test thread waits for that work with
+/// run_for(), bounded, without sleeping.
 ///
 /// \code
 /// asio::io_context ioc;
@@ -102,14 +112,21 @@ class memory {
   TimePoint now() const noexcept { return now_; }
   /// A timer on the manual clock; it fires in advance() or run_pending() once its deadline is reached.
   std::unique_ptr<Timer> make_timer(std::function<void()> on_expiry);
-  /// True: everything this transport does runs on the caller's thread.
-  bool running_in_this_thread() const noexcept { return true; }
-  /// Queues `fn` for run_pending().
-  void post(std::function<void()> fn) { posted_.push_back(std::move(fn)); }
+  /// True on the thread that constructed the transport (its I/O thread), false on any other.
+  bool running_in_this_thread() const noexcept { return std::this_thread::get_id() == io_thread_; }
+  /// Queues `fn` for run_pending() (and wakes a run_for() waiting for it). Safe from any thread;
+  /// `fn` runs on the I/O thread.
+  void post(std::function<void()> fn) {
+    {
+      std::lock_guard<std::mutex> lock(posted_mutex_);
+      posted_.push_back(std::move(fn));
+    }
+    posted_cv_.notify_one();
+  }
   /// Routes requests whose path starts with `path` to `handler`.
   void mount(std::string path, Handler& handler, MountOptions options = {}) {
     unmount(path);
-    mounts_.push_back(Mount{++last_mount_id_, std::move(path), &handler, options});
+    mounts_.mount(std::move(path), handler, options);
   }
   /// Removes the mount at `path`: its WebSockets are closed (going away) and its pending requests
   /// answered 503, and its handler gets no further call.
@@ -122,6 +139,17 @@ class memory {
   void advance(std::chrono::milliseconds delta);
   /// Runs posted functions and due timers until none is left; returns how many ran.
   std::size_t run_pending();
+  /// Runs posted functions and due timers, waiting for functions posted from other threads,
+  /// until `done()` is true or `max_wait` of wall-clock time has passed; returns `done()`.
+  /// The manual clock does not move: only timers already due run. The wait is on a condition
+  /// that post() signals, so it ends as soon as the awaited work has run.
+  ///
+  /// \code
+  /// std::thread worker([&] { t.post([&] { got = true; }); });
+  /// REQUIRE(t.run_for(std::chrono::seconds(5), [&] { return got; }));
+  /// worker.join();
+  /// \endcode
+  bool run_for(std::chrono::milliseconds max_wait, const std::function<bool()>& done);
 
   /// Sends an HTTP request, e.g. `request("POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "4hi")`.
   /// The result is `done` once the server responded (often before this returns; a long-polling GET
@@ -137,28 +165,13 @@ class memory {
   void fail_next_ws_write_at(std::size_t n) noexcept { next_fail_at_ = n; }
 
  private:
-  struct Mount {
-    std::uint64_t id;
-    std::string path;
-    Handler* handler;
-    MountOptions options;
-  };
   class MemoryTimer;
   class Exchange;
   class Connection;
   friend class WsClient;
 
-  const Mount* find_mount(std::string_view path) const noexcept {
-    const Mount* best = nullptr;
-    for (const auto& m : mounts_)
-      if (path.substr(0, m.path.size()) == m.path && (!best || m.path.size() > best->path.size())) best = &m;
-    return best;
-  }
-  Handler* handler_of(std::uint64_t mount_id) const noexcept {
-    for (const auto& m : mounts_)
-      if (m.id == mount_id) return m.handler;
-    return nullptr;
-  }
+  // The handler of `mount`, or null once unmounted.
+  static Handler* handler_of(const std::shared_ptr<Mount>& mount) noexcept { return mount ? mount->handler : nullptr; }
   static HttpRequest make_request(std::string method, const std::string& target, std::string body, Headers headers,
                                   std::string remote_address) {
     HttpRequest req;
@@ -172,15 +185,19 @@ class memory {
     return req;
   }
   bool fire_one_due_timer();
+  bool run_one_posted();
   void prune();
 
   asio::io_context& ioc_;
   TimePoint now_{std::chrono::hours(1000)};
+  const std::thread::id io_thread_ = std::this_thread::get_id();
+  // Guarded by posted_mutex_: the one member other threads touch (through post()).
   std::deque<std::function<void()>> posted_;
+  std::mutex posted_mutex_;
+  std::condition_variable posted_cv_;
   std::vector<MemoryTimer*> timers_;
   std::uint64_t timer_seq_ = 0;
-  std::vector<Mount> mounts_;
-  std::uint64_t last_mount_id_ = 0;
+  MountTable mounts_;
   HttpCallback http_callback_;
   std::vector<std::shared_ptr<Exchange>> exchanges_;     // pending HTTP requests
   std::vector<std::shared_ptr<Connection>> connections_;  // open WebSockets
@@ -190,10 +207,9 @@ class memory {
 /// The server side of an in-memory request.
 class memory::Exchange final : public HttpExchange {
  public:
-  /// Request `req`, routed to the mount numbered `mount_id` (0: the HTTP callback); the response
-  /// goes to `result`.
-  Exchange(HttpRequest req, std::shared_ptr<HttpResult> result, std::uint64_t mount_id)
-      : req_(std::move(req)), result_(std::move(result)), mount_id_(mount_id) {}
+  /// Request `req`, routed to `mount` (null: the HTTP callback); the response goes to `result`.
+  Exchange(HttpRequest req, std::shared_ptr<HttpResult> result, std::shared_ptr<Mount> mount)
+      : req_(std::move(req)), result_(std::move(result)), mount_(std::move(mount)) {}
   const HttpRequest& request() const noexcept override { return req_; }
   void respond(int status, std::string body, Headers headers = {}) override {
     if (!open_) return;
@@ -209,7 +225,7 @@ class memory::Exchange final : public HttpExchange {
   friend class memory;
   HttpRequest req_;
   std::shared_ptr<HttpResult> result_;
-  std::uint64_t mount_id_;  // 0: the HTTP callback's
+  std::shared_ptr<Mount> mount_;  // null: the HTTP callback's
   bool open_ = true;
 };
 
@@ -243,10 +259,9 @@ class memory::MemoryTimer final : public Timer {
 /// The server side of an in-memory WebSocket; WsClient is its client side.
 class memory::Connection final : public WsConnection, public std::enable_shared_from_this<Connection> {
  public:
-  /// The accepted WebSocket of `req` on the mount numbered `mount_id`; a message larger than
-  /// `max_payload` closes it (1009).
-  Connection(memory& owner, std::uint64_t mount_id, std::size_t max_payload)
-      : owner_(&owner), mount_id_(mount_id), max_payload_(max_payload) {}
+  /// An accepted WebSocket on `mount`; a message larger than the mount's max_payload closes it (1009).
+  Connection(memory& owner, std::shared_ptr<Mount> mount)
+      : owner_(&owner), max_payload_(mount->options.max_payload), mount_(std::move(mount)) {}
 
   void send(const engineio::Frame& frame) override {
     if (closed_ || closing_ || !frame) return;
@@ -298,7 +313,7 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
   void notify_close(std::error_code ec) {
     if (notified_) return;
     notified_ = true;
-    if (Handler* h = owner_->handler_of(mount_id_)) h->on_ws_close(*this, ec);
+    if (Handler* h = handler_of(mount_)) h->on_ws_close(*this, ec);
   }
   void release() {
     while (!held_.empty() && !closed_) {
@@ -311,8 +326,8 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
   }
 
   memory* owner_;
-  std::uint64_t mount_id_;
   std::size_t max_payload_;
+  std::shared_ptr<Mount> mount_;
   std::deque<WsMessage> received_;
   std::deque<engineio::Frame> held_;
   std::size_t held_bytes_ = 0;
@@ -385,7 +400,7 @@ class memory::WsClient {
  private:
   void send(std::string_view data, bool binary) {
     if (!conn_ || conn_->closed_ || conn_->closing_) return;
-    Handler* h = owner_->handler_of(conn_->mount_id_);
+    Handler* h = handler_of(conn_->mount_);
     if (data.size() > conn_->max_payload_) {
       conn_->closed_ = true;
       conn_->close_code_ = static_cast<int>(CloseCode::message_too_big);
@@ -405,7 +420,7 @@ class memory::WsClient {
     conn_->held_.clear();
     conn_->held_bytes_ = 0;
     conn_->notified_ = true;
-    if (Handler* h = owner_->handler_of(conn_->mount_id_)) h->on_ws_close(*conn_, ec);
+    if (Handler* h = handler_of(conn_->mount_)) h->on_ws_close(*conn_, ec);
     owner_->run_pending();
   }
 
@@ -422,23 +437,17 @@ inline memory::~memory() {
 }
 
 inline void memory::unmount(const std::string& path) {
-  for (auto it = mounts_.begin(); it != mounts_.end();) {
-    if (it->path != path) {
-      ++it;
-      continue;
-    }
-    const std::uint64_t id = it->id;
-    it = mounts_.erase(it);
-    for (auto& c : connections_) {
-      if (c->mount_id_ != id || c->closed_) continue;
-      c->closed_ = c->notified_ = true;
-      c->close_code_ = static_cast<int>(CloseCode::going_away);
-      c->held_.clear();
-      c->held_bytes_ = 0;
-    }
-    for (auto& e : exchanges_)
-      if (e->mount_id_ == id) e->respond(503, {});
+  const std::shared_ptr<Mount> gone = mounts_.unmount(path);
+  if (!gone) return;
+  for (auto& c : connections_) {
+    if (c->mount_ != gone || c->closed_) continue;
+    c->closed_ = c->notified_ = true;
+    c->close_code_ = static_cast<int>(CloseCode::going_away);
+    c->held_.clear();
+    c->held_bytes_ = 0;
   }
+  for (auto& e : exchanges_)
+    if (e->mount_ == gone) e->respond(503, {});
 }
 
 inline std::unique_ptr<Timer> memory::make_timer(std::function<void()> on_expiry) {
@@ -458,13 +467,23 @@ inline bool memory::fire_one_due_timer() {
   return true;
 }
 
+// Takes the oldest posted function under the lock and runs it outside, so that it may post.
+inline bool memory::run_one_posted() {
+  std::function<void()> fn;
+  {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    if (posted_.empty()) return false;
+    fn = std::move(posted_.front());
+    posted_.pop_front();
+  }
+  fn();
+  return true;
+}
+
 inline std::size_t memory::run_pending() {
   std::size_t ran = 0;
   for (;;) {
-    if (!posted_.empty()) {
-      auto fn = std::move(posted_.front());
-      posted_.pop_front();
-      fn();
+    if (run_one_posted()) {
       ++ran;
     } else if (fire_one_due_timer()) {
       ++ran;
@@ -472,6 +491,17 @@ inline std::size_t memory::run_pending() {
       return ran;
     }
   }
+}
+
+inline bool memory::run_for(std::chrono::milliseconds max_wait, const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  for (;;) {
+    run_pending();
+    if (done()) return true;
+    std::unique_lock<std::mutex> lock(posted_mutex_);
+    if (!posted_cv_.wait_until(lock, deadline, [this] { return !posted_.empty(); })) break;
+  }
+  return done();
 }
 
 inline void memory::advance(std::chrono::milliseconds delta) {
@@ -504,18 +534,18 @@ inline std::shared_ptr<const memory::HttpResult> memory::request(std::string met
   prune();
   auto result = std::make_shared<HttpResult>();
   HttpRequest req = make_request(std::move(method), target, std::move(body), std::move(headers), std::move(remote_address));
-  if (const Mount* m = find_mount(req.path)) {
+  if (std::shared_ptr<Mount> m = mounts_.find(req.path)) {
     if (req.body.size() > m->options.max_payload) {
       result->status = 413;
       result->done = true;
       return result;
     }
     Handler* handler = m->handler;
-    auto ex = std::make_shared<Exchange>(std::move(req), result, m->id);
+    auto ex = std::make_shared<Exchange>(std::move(req), result, std::move(m));
     exchanges_.push_back(ex);
     handler->on_http(ex);
   } else if (http_callback_) {
-    auto ex = std::make_shared<Exchange>(std::move(req), result, 0);
+    auto ex = std::make_shared<Exchange>(std::move(req), result, nullptr);
     exchanges_.push_back(ex);
     http_callback_(ex);
   } else {
@@ -533,8 +563,7 @@ inline void memory::abort_request(const std::shared_ptr<const HttpResult>& resul
     if (ex->result_ != result || !ex->open_) continue;
     ex->open_ = false;
     ex->result_->aborted = true;
-    if (ex->mount_id_ != 0)
-      if (Handler* h = handler_of(ex->mount_id_)) h->on_http_aborted(*ex);
+    if (Handler* h = handler_of(ex->mount_)) h->on_http_aborted(*ex);
     break;
   }
   run_pending();
@@ -545,13 +574,13 @@ inline std::shared_ptr<memory::WsClient> memory::connect(std::string target, Hea
   run_pending();
   prune();
   HttpRequest req = make_request("GET", target, {}, std::move(headers), std::move(remote_address));
-  const Mount* m = find_mount(req.path);
+  std::shared_ptr<Mount> m = mounts_.find(req.path);
   if (!m) return std::make_shared<WsClient>(*this, nullptr, 404, "Not Found");
   std::string body;
   Handler* handler = m->handler;
   const int status = handler->on_ws_validate(req, body);
   if (status != 0) return std::make_shared<WsClient>(*this, nullptr, status, std::move(body));
-  auto conn = std::make_shared<Connection>(*this, m->id, m->options.max_payload);
+  auto conn = std::make_shared<Connection>(*this, std::move(m));
   conn->fail_at_ = std::exchange(next_fail_at_, std::numeric_limits<std::size_t>::max());
   connections_.push_back(conn);
   auto client = std::make_shared<WsClient>(*this, conn, 0, std::string{});

@@ -2,8 +2,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "sio/engineio/server.hpp"
 
 using namespace std::chrono_literals;
 using sio::transport::memory;
@@ -395,4 +399,116 @@ TEST_CASE("memory: fail_next_ws_write_at reaches the writes made from on_ws_open
   CHECK(h.closed_with == std::errc::io_error);
   auto d = t.connect("/ws/");  // only the next connection was affected
   CHECK(d->received().size() == 1);
+}
+
+TEST_CASE("memory: the constructing thread is the I/O thread") {
+  asio::io_context ioc;
+  memory t(ioc);
+  CHECK(t.running_in_this_thread());
+  bool elsewhere = true;
+  std::thread other([&] { elsewhere = t.running_in_this_thread(); });
+  other.join();
+  CHECK_FALSE(elsewhere);
+}
+
+TEST_CASE("memory: post from many threads; every function runs once, on the I/O thread, in each thread's order") {
+  asio::io_context ioc;
+  memory t(ioc);
+  constexpr int threads = 4, per_thread = 500;
+  std::vector<std::vector<int>> seen(threads);
+  std::size_t ran = 0;
+  bool all_on_io_thread = true;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < threads; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < per_thread; ++i)
+        t.post([&, w, i] {
+          all_on_io_thread = all_on_io_thread && t.running_in_this_thread();
+          seen[w].push_back(i);
+          ++ran;
+        });
+    });
+  }
+  const bool done = t.run_for(10s, [&] { return ran == std::size_t{threads} * per_thread; });
+  for (auto& w : workers) w.join();
+  REQUIRE(done);
+  CHECK(all_on_io_thread);
+  for (const auto& v : seen) {
+    REQUIRE(v.size() == std::size_t{per_thread});
+    for (int i = 0; i < per_thread; ++i) CHECK(v[i] == i);
+  }
+}
+
+TEST_CASE("memory: run_for wakes for work posted later, and runs what that work posts and due timers") {
+  asio::io_context ioc;
+  memory t(ioc);
+  std::vector<std::string> order;
+  auto timer = t.make_timer([&] { order.push_back("timer"); });
+  std::atomic<bool> go{false};
+  std::thread worker([&] {
+    while (!go.load()) std::this_thread::yield();
+    t.post([&] {
+      order.push_back("posted");
+      t.post([&] { order.push_back("nested"); });
+      timer->expires_at(t.now());
+    });
+  });
+  // Nothing to do yet: run_for must wait for the worker, not return.
+  CHECK(t.run_for(10s, [&] {
+    go = true;
+    return order.size() == 3;
+  }));
+  worker.join();
+  CHECK(order == std::vector<std::string>{"posted", "nested", "timer"});
+}
+
+TEST_CASE("memory: run_for gives up at its bound and reports that done() never held") {
+  asio::io_context ioc;
+  memory t(ioc);
+  std::size_t checks = 0;
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_FALSE(t.run_for(20ms, [&] {
+    ++checks;
+    return false;
+  }));
+  CHECK(std::chrono::steady_clock::now() - start >= 20ms);
+  CHECK(checks >= 2);
+  // A clock that does not move: run_for runs only timers already due.
+  bool fired = false;
+  auto timer = t.make_timer([&] { fired = true; });
+  timer->expires_at(t.now() + 1ms);
+  CHECK_FALSE(t.run_for(1ms, [&] { return fired; }));
+}
+
+namespace {
+// Keeps the last session opened, so that another thread can send on it through post().
+struct LastSession final : sio::engineio::SessionHandler {
+  sio::engineio::Session* session = nullptr;
+  void on_open(sio::engineio::Session& s) override { session = &s; }
+  void on_message(sio::engineio::Session&, std::string_view, bool) override {}
+  void on_close(sio::engineio::Session&, sio::engineio::CloseReason) override { session = nullptr; }
+};
+}  // namespace
+
+TEST_CASE("memory: a worker thread posts a send; the waiting polling GET gets it") {
+  asio::io_context ioc;
+  memory t(ioc);
+  LastSession handler;
+  sio::engineio::Server server(t, "/engine.io/", {}, handler);
+  auto open = t.request("GET", "/engine.io/?EIO=4&transport=polling");
+  REQUIRE(open->status == 200);
+  REQUIRE(handler.session);
+  const std::string sid = handler.session->id();
+  auto poll = t.request("GET", "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  CHECK_FALSE(poll->done);
+  std::thread worker([&] {
+    t.post([&] {
+      if (handler.session)
+        handler.session->send(sio::engineio::make_frame(sio::engineio::PacketType::message, "from a worker"));
+    });
+  });
+  REQUIRE(t.run_for(10s, [&] { return poll->done; }));
+  worker.join();
+  CHECK(poll->status == 200);
+  CHECK(poll->body == "4from a worker");
 }

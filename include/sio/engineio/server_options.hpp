@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// The settings of an engineio::Server: heartbeat, limits, allowed transports, CORS, logging.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sio/log.hpp"
+#include "sio/transport/transport.hpp"
+
+namespace sio::engineio {
+
+/// Settings of an engineio::Server; the defaults are Node's.
+struct ServerOptions {
+  /// Time between the server's pings (announced as `pingInterval`).
+  std::chrono::milliseconds ping_interval{25000};
+  /// How long the server waits for a pong before closing the session (announced as `pingTimeout`).
+  std::chrono::milliseconds ping_timeout{20000};
+  /// How long a WebSocket may take to complete the upgrade of a polling session.
+  std::chrono::milliseconds upgrade_timeout{10000};
+  /// Largest polling body or WebSocket message accepted, in bytes (Node's `maxHttpBufferSize`;
+  /// announced as `maxPayload`).
+  std::size_t max_payload = 1'000'000;
+  /// HTTP long-polling is allowed.
+  bool polling = true;
+  /// WebSocket is allowed.
+  bool websocket = true;
+  /// Polling sessions may upgrade to WebSocket (announced in `upgrades`).
+  bool allow_upgrades = true;
+  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
+  std::vector<std::string> cors_origins;
+  /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
+  bool cors_credentials = false;
+  /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
+  std::function<bool(const transport::HttpRequest&)> allow_request;
+  /// Where refused requests and bad input are reported; silent when empty.
+  Logger logger;
+};
+
+}  // namespace sio::engineio
