@@ -6,31 +6,13 @@
 
 #include "sio/protocol/packet.hpp"
 #include "sio/socketio/socket_state.hpp"
+#include "sio/transport/query_string.hpp"
 
 namespace sio {
 
 namespace {
 const transport::HttpRequest* request_of(const std::shared_ptr<const detail::SocketState>& s) noexcept {
   return s && s->session ? &s->session->request() : nullptr;
-}
-
-std::string url_decode(std::string_view in) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') out.push_back(' ');
-    else if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else out.push_back(in[i]);
-  }
-  return out;
 }
 }  // namespace
 
@@ -51,16 +33,7 @@ std::string_view Handshake::query_string() const noexcept {
 }
 
 std::optional<std::string> Handshake::query(std::string_view name) const {
-  std::string_view q = query_string();
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    std::string_view part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    auto eq = part.find('=');
-    if (url_decode(part.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? std::string() : url_decode(part.substr(eq + 1));
-  }
-  return std::nullopt;
+  return transport::query_param(query_string(), name);
 }
 
 const rapidjson::Value& Handshake::auth() const noexcept {
