@@ -1,2 +1,4 @@
 # Socket.IO protocol layer (include/sio/protocol).
 sio_add_unit_test(test_protocol_packet unit/protocol/packet.cpp)
+sio_add_unit_test(test_protocol_outgoing_packet unit/protocol/outgoing_packet.cpp)
+sio_add_unit_test(test_protocol_parser unit/protocol/parser.cpp)

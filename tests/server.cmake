@@ -1,1 +1,11 @@
+# The Socket.IO server and its public handles: one executable per header, named after it.
 sio_add_unit_test(test_server unit/server.cpp)
+sio_add_unit_test(test_socket unit/socket.cpp)
+sio_add_unit_test(test_namespace unit/namespace.cpp)
+sio_add_unit_test(test_middleware unit/middleware.cpp)
+sio_add_unit_test(test_operators unit/operators.cpp)
+sio_add_unit_test(test_ack unit/ack.cpp)
+sio_add_unit_test(test_handshake unit/handshake.cpp)
+sio_add_unit_test(test_disconnect_reason unit/disconnect_reason.cpp)
+sio_add_unit_test(test_args unit/args.cpp)
+sio_add_unit_test(test_value unit/value.cpp)

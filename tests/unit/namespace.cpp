@@ -1,0 +1,52 @@
+#include "sio/namespace.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "sio/server.hpp"
+#include "support/server_fixture.hpp"
+#include "support/sio_client.hpp"
+
+using sio::test::Client;
+using sio::test::Fixture;
+using Server = sio::test::MemoryServer;
+
+TEST_CASE("an unknown namespace gets the exact connect error and the connection stays") {
+  Fixture f;
+  Server io(f.t, f.options());
+  Client c(f.t);
+  c.send_text("40/random,");
+  CHECK(c.next() == std::string(R"(44/random,{"message":"Invalid namespace"})"));
+  CHECK_FALSE(c.closed());
+  c.send_text("40/random");
+  CHECK(c.next() == std::string(R"(44/random,{"message":"Invalid namespace"})"));
+  c.connect();
+}
+
+TEST_CASE("namespaces are multiplexed on one connection") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<std::string> got;
+  io.on("connection", [&](sio::Socket s) { s.on("e", [&](sio::Args a) { got.push_back("/:" + a.get<std::string>(0)); }); });
+  io.of("/news").on("connection", [&](sio::Socket s) {
+    s.on("e", [&](sio::Args a) { got.push_back("news:" + a.get<std::string>(0)); });
+    s.send("welcome");
+  });
+  Client c(f.t);
+  auto a = c.connect();
+  auto b = c.connect("/news");
+  CHECK(a != b);
+  CHECK(c.next() == std::string(R"(42/news,["message","welcome"])"));
+  c.send_text(R"(42["e","x"])");
+  c.send_text(R"(42/news,["e","y"])");
+  CHECK(got == std::vector<std::string>{"/:x", "news:y"});
+  // Leaving one namespace keeps the other and the connection.
+  c.send_text("41/news,");
+  c.send_text(R"(42/news,["e","ignored"])");
+  c.send_text(R"(42["e","z"])");
+  CHECK(got == std::vector<std::string>{"/:x", "news:y", "/:z"});
+  CHECK(io.of("/news").size() == 0);
+  CHECK_FALSE(c.closed());
+}

@@ -1,0 +1,230 @@
+#include "sio/socket.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include <asio/use_future.hpp>
+
+#include "sio/server.hpp"
+#include "support/server_fixture.hpp"
+#include "support/sio_client.hpp"
+
+using namespace std::chrono_literals;
+using sio::test::Client;
+using sio::test::Fixture;
+using sio::test::Three;
+using Server = sio::test::MemoryServer;
+
+TEST_CASE("a client connects the main namespace and gets its socket id") {
+  Fixture f;
+  Server io(f.t, f.options());
+  sio::Socket seen;
+  io.on("connection", [&](sio::Socket s) { seen = s; });
+  Client c(f.t);
+  auto sid = c.connect();
+  REQUIRE(seen);
+  CHECK(seen.id() == sid);
+  CHECK(seen.nsp() == "/");
+  CHECK(seen.connected());
+  CHECK(seen.conn_id() == c.engine_id());
+  CHECK(seen.rooms() == std::vector<std::string>{sid});
+  CHECK(io.sockets().size() == 1);
+}
+
+TEST_CASE("events reach handlers with their arguments, and acks answer once") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.on("connection", [](sio::Socket s) {
+    s.on("sum", [](sio::Args a, sio::Ack ack) {
+      REQUIRE(ack);
+      ack(a.get<int>(0) + a.get<int>(1));
+      CHECK_FALSE(ack);
+      ack("again");  // ignored
+    });
+    s.on("echo", [](sio::Socket s2, sio::Args a) { s2.emit("echo-back", a); });
+  });
+  Client c(f.t);
+  c.connect();
+  c.send_text(R"(4212["sum",40,2])");
+  CHECK(c.next() == std::string("4312[42]"));
+  CHECK_FALSE(c.has_next());
+  c.send_text(R"(42["echo",1,"2",{"3":[true]},null,1.5,"é😀"])");
+  CHECK(c.next() == std::string(R"(42["echo-back",1,"2",{"3":[true]},null,1.5,"é😀"])"));
+}
+
+TEST_CASE("binary: nested attachments both ways") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::string got0, got1, nested;
+  io.on("connection", [&](sio::Socket s) {
+    s.on("upload", [&](sio::Socket s2, sio::Args a, sio::Ack ack) {
+      got0 = std::string(a.binary(0));
+      nested = std::string(a.attachment(a[1]["deep"][0]));
+      CHECK_FALSE(a.is_binary(2));
+      ack(a);
+      s2.emit("down", sio::Binary("xyz"), sio::object{{"b", sio::Binary(std::string("\x00\x01", 2))}});
+    });
+  });
+  Client c(f.t);
+  c.connect();
+  c.send_text(R"(452-9["upload",{"_placeholder":true,"num":1},{"deep":[{"_placeholder":true,"num":0}]},3])");
+  CHECK_FALSE(c.has_next());
+  c.send_binary("first");
+  c.send_binary("second");
+  CHECK(got0 == "second");
+  CHECK(nested == "first");
+  // The ack carries the same arguments; attachments are renumbered in the order they are written.
+  CHECK(c.next() == std::string(R"(462-9[{"_placeholder":true,"num":0},{"deep":[{"_placeholder":true,"num":1}]},3])"));
+  CHECK(c.next() == std::string("second"));
+  CHECK(c.next() == std::string("first"));
+  CHECK(c.next() == std::string(R"(452-["down",{"_placeholder":true,"num":0},{"b":{"_placeholder":true,"num":1}}])"));
+  CHECK(c.next() == std::string("xyz"));
+  CHECK(c.next() == std::string("\x00\x01", 2));
+}
+
+TEST_CASE("server emit with a reply callback, and with a timeout") {
+  Fixture f;
+  Server io(f.t, f.options());
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) { sock = s; });
+  Client c(f.t);
+  c.connect();
+  std::vector<std::string> replies;
+  sock.emit("q", "ok?", [&](sio::Args a) { replies.push_back(a.get<std::string>(0)); });
+  CHECK(c.next() == std::string(R"(420["q","ok?"])"));
+  c.send_text(R"(430["yes"])");
+  CHECK(replies == std::vector<std::string>{"yes"});
+  c.send_text(R"(430["twice"])");  // unknown id now: ignored
+  CHECK(replies.size() == 1);
+
+  std::error_code ec;
+  int calls = 0;
+  sock.timeout(100ms).emit("q2", [&](std::error_code e, sio::Args) { ec = e; ++calls; });
+  CHECK(c.next() == std::string(R"(421["q2"])"));
+  f.t.advance(99ms);
+  CHECK(calls == 0);
+  f.t.advance(1ms);
+  CHECK(calls == 1);
+  CHECK(ec == sio::error::timeout);
+  c.send_text(R"(431["late"])");
+  CHECK(calls == 1);
+
+  // A reply in time cancels the timeout.
+  sock.timeout(100ms).emit("q3", [&](std::error_code e, sio::Args a) {
+    ec = e;
+    ++calls;
+    CHECK(a.get<int>(0) == 7);
+  });
+  c.send_text(R"(432[7])");
+  f.t.advance(200ms);
+  CHECK(calls == 2);
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("pending replies learn that their socket is gone") {
+  Fixture f;
+  Server io(f.t, f.options());
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) { sock = s; });
+  Client c(f.t);
+  c.connect();
+  std::error_code ec;
+  sock.emit("q", [&](std::error_code e, sio::Args) { ec = e; });
+  c.send_text("41");
+  CHECK(ec == sio::error::socket_gone);
+  // A handle that outlives its socket reports it.
+  CHECK(sock.emit("x") == sio::SendStatus::disconnected);
+  CHECK_FALSE(sock.connected());
+}
+
+TEST_CASE("a socket leaves its rooms when it disconnects") {
+  Three t;
+  t.a->send_text("41");
+  CHECK(t.io.in("r1").fetch_sockets().size() == 1);
+  CHECK(t.io.in("r1").emit("m") == 1);
+}
+
+TEST_CASE("once, off and on_any") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<std::string> seen;
+  io.on("connection", [&](sio::Socket s) {
+    s.once("e", [&] { seen.push_back("once"); });
+    s.on("e", [&] { seen.push_back("on"); });
+    s.on_any([&](sio::Socket&, std::string_view name, sio::Args&) { seen.push_back("any:" + std::string(name)); });
+    s.on("off", [&](sio::Socket s2) { s2.off("e"); });
+  });
+  Client c(f.t);
+  c.connect();
+  c.send_text(R"(42["e"])");
+  c.send_text(R"(42["e"])");
+  c.send_text(R"(42["off"])");
+  c.send_text(R"(42["e"])");
+  c.send_text(R"(42[7])");
+  CHECK(seen == std::vector<std::string>{"any:e", "once", "on", "any:e", "on", "any:off", "any:e", "any:7"});
+}
+
+TEST_CASE("volatile emits are dropped when the client is not ready") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.on("connection", [](sio::Socket) {});
+  // Over polling, nothing is writable until a GET waits.
+  auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+  REQUIRE(open->done);
+  auto sid = open->body.substr(open->body.find("\"sid\":\"") + 7, 20);
+  auto base = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+  f.t.request("POST", base, "40");
+  auto get = f.t.request("GET", base);
+  REQUIRE(get->done);
+  auto socket = io.fetch_sockets().front();
+  CHECK(socket.volatile_().emit("v") == sio::SendStatus::dropped);
+  CHECK(socket.emit("kept") == sio::SendStatus::queued);
+  auto get2 = f.t.request("GET", base);
+  REQUIRE(get2->done);
+  CHECK(get2->body == R"(42["kept"])");
+  auto get3 = f.t.request("GET", base);
+  CHECK_FALSE(get3->done);
+  CHECK(socket.volatile_().emit("v2") == sio::SendStatus::sent);
+  f.t.run_pending();
+  REQUIRE(get3->done);
+  CHECK(get3->body == R"(42["v2"])");
+}
+
+TEST_CASE("emit_with_ack takes Asio completion tokens") {
+  Fixture f;
+  Server io(f.t, f.options());
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) { sock = s; });
+  Client c(f.t);
+  c.connect();
+
+  // A plain callback as the token.
+  std::string got;
+  sock.emit_with_ack("q", 1, [&](std::error_code ec, sio::Args reply) {
+    CHECK_FALSE(ec);
+    got = reply.get<std::string>(0);
+  });
+  CHECK(c.next() == std::string(R"(420["q",1])"));
+  c.send_text(R"(430["a"])");
+  CHECK(got == "a");
+
+  // asio::use_future: the future is ready once the reply (here, the timeout) came.
+  auto fut = sock.timeout(50ms).emit_with_ack("q", asio::use_future);
+  f.t.advance(50ms);
+  REQUIRE(fut.wait_for(0s) == std::future_status::ready);
+  CHECK_THROWS(fut.get());
+
+  // Broadcast form.
+  std::size_t replies = 99;
+  io.timeout(50ms).emit_with_ack("all", [&](std::error_code ec, std::vector<sio::Args> r) {
+    CHECK_FALSE(ec);
+    replies = r.size();
+  });
+  c.drain();
+  c.send_text(R"(432["x"])");
+  CHECK(replies == 1);
+}
