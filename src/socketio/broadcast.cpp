@@ -30,7 +30,7 @@ void ReplyCollector::on_reply(std::error_code ec, const Args& reply) {
   if (finished_) return;
   if (ec == error::server_gone) return finish(ec);
   if (!ec) replies_.push_back(reply);
-  else if (expected_clients_ > 0) --expected_clients_;  // this receiver will never answer
+  else ++lost_;  // this receiver will never answer
   check();
 }
 

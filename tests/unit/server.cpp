@@ -180,7 +180,7 @@ TEST_CASE("a polling client takes part like a WebSocket one") {
   CHECK(answers->body == "4311[1]\x1e" "461-12[{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID");
 }
 
-TEST_CASE("after an upgrade to WebSocket, broadcasts go to the WebSocket; a closed socket gets none") {
+TEST_CASE("after an upgrade to WebSocket, broadcasts go to the WebSocket, a closed socket gets none") {
   Fixture f;
   Server io(f.t, f.options());
   io.of("/other").on("connection", [](sio::Socket) {});

@@ -41,9 +41,9 @@ class ReplyCollector : public std::enable_shared_from_this<ReplyCollector> {
   bool done() const noexcept { return finished_; }
   // Clients reached so far.
   std::size_t expected() const noexcept { return expected_clients_; }
-  // Whether every server answered and every reply came.
+  // Whether every server answered and every reached client replied or is gone.
   bool complete() const noexcept {
-    return server_count_ && servers_counted_ >= *server_count_ && replies_.size() >= expected_clients_;
+    return server_count_ && servers_counted_ >= *server_count_ && replies_.size() + lost_ >= expected_clients_;
   }
   void finish(std::error_code ec);
 
@@ -60,6 +60,9 @@ class ReplyCollector : public std::enable_shared_from_this<ReplyCollector> {
   std::optional<std::size_t> server_count_;
   std::size_t servers_counted_ = 0;
   std::size_t expected_clients_ = 0;
+  // Receivers that will never answer (disconnected); counted apart, as their error may come
+  // before their server's client count.
+  std::size_t lost_ = 0;
   TimerQueue::Id timer_ = 0;
   bool sending_ = true;
   bool finished_ = false;

@@ -111,7 +111,7 @@ TEST_CASE("a custom adapter is initialised per namespace and closed with the ser
   CHECK(f.log.size() == 4);
 }
 
-TEST_CASE("broadcasts reach the adapter's hooks with their rooms, exclusions and flags; local ones do not") {
+TEST_CASE("broadcasts reach the adapter's hooks with their rooms, exclusions and flags, local ones do not") {
   Fixture f;
   sio::Server<sio::transport::memory> io(f.t, f.options());
   sio::Socket sock;

@@ -290,7 +290,7 @@ TEST_CASE("server: polling echo, text and binary, in one response") {
   CHECK(test::poll(f.t, sid)->body == "4hello\x1e" "bAQIDBA==");
 }
 
-TEST_CASE("server: a GET with nothing queued waits; sends are flushed later, together") {
+TEST_CASE("server: a GET with nothing queued waits, sends are flushed later, together") {
   Fixture f;
   const auto sid = test::open_polling(f.t);
   auto g = test::poll(f.t, sid);
@@ -817,7 +817,7 @@ TEST_CASE("server: a second WebSocket for an upgraded session is accepted, then 
   CHECK(ws->received().back().data == "4still");
 }
 
-TEST_CASE("server: a second WebSocket while upgrading is closed; the first goes on") {
+TEST_CASE("server: a second WebSocket while upgrading is closed, the first goes on") {
   Fixture f;
   const auto sid = test::open_polling(f.t);
   auto first = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid);

@@ -86,12 +86,27 @@ TEST_CASE("a receiver that will never answer is no longer waited for") {
   f.c->sent();
   f.c->on_reply(none, reply("a"));
   f.c->on_reply(sio::make_error_code(sio::error::socket_gone), sio::Args());
-  CHECK(f.c->expected() == 2);
+  CHECK(f.c->expected() == 3);  // reached, but one of them is gone
   CHECK(f.calls == 0);
   f.c->on_reply(none, reply("b"));
   CHECK(f.calls == 1);
   CHECK_FALSE(f.ec);
   CHECK(f.got == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("a receiver lost before its server's count came is still not waited for") {
+  Fixture f;
+  f.c->on_server_count(2);
+  f.c->on_count(1);
+  f.c->sent();
+  // The other server's receiver disconnects before that server says it reached one client.
+  f.c->on_reply(sio::make_error_code(sio::error::socket_gone), sio::Args());
+  f.c->on_reply(none, reply("a"));
+  CHECK(f.calls == 0);
+  f.c->on_count(1);
+  CHECK(f.calls == 1);
+  CHECK_FALSE(f.ec);
+  CHECK(f.got == std::vector<std::string>{"a"});
 }
 
 TEST_CASE("the timeout finishes the collection with the replies that came") {

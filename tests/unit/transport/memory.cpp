@@ -175,7 +175,7 @@ TEST_CASE("memory: HTTP requests go to the longest mounted prefix, others to the
   CHECK(seen == "/socket.io/");
 }
 
-TEST_CASE("memory: a pending exchange answers later; respond() works once; abort_request") {
+TEST_CASE("memory: a pending exchange answers later, respond() works once, abort_request") {
   asio::io_context ioc;
   memory t(ioc);
   Recorder h;
@@ -411,7 +411,7 @@ TEST_CASE("memory: the constructing thread is the I/O thread") {
   CHECK_FALSE(elsewhere);
 }
 
-TEST_CASE("memory: post from many threads; every function runs once, on the I/O thread, in each thread's order") {
+TEST_CASE("memory: post from many threads, every function runs once, on the I/O thread, in each thread's order") {
   asio::io_context ioc;
   memory t(ioc);
   constexpr int threads = 4, per_thread = 500;
@@ -490,7 +490,7 @@ struct LastSession final : sio::engineio::SessionHandler {
 };
 }  // namespace
 
-TEST_CASE("memory: a worker thread posts a send; the waiting polling GET gets it") {
+TEST_CASE("memory: a worker thread posts a send, the waiting polling GET gets it") {
   asio::io_context ioc;
   memory t(ioc);
   LastSession handler;

@@ -501,7 +501,7 @@ TEST_CASE("websocketpp: other paths go to the HTTP callback, or get 404") {
   CHECK(f.handler.validated.empty());
 }
 
-TEST_CASE("websocketpp: the longest mounted path wins; unmount stops delivery") {
+TEST_CASE("websocketpp: the longest mounted path wins, unmount stops delivery") {
   Fixture f;
   Recorder engine;
   f.transport.mount("/socket.io/engine/", engine, {});
