@@ -136,3 +136,38 @@ TEST_CASE("threads: an ack answered on a worker goes out once, on the I/O thread
   CHECK(frames == expected);
   CHECK_FALSE(c.has_next());
 }
+
+TEST_CASE("threads: emits racing a disconnect are safe, and the last handle may go on the worker") {
+  asio::io_context ioc;
+  sio::transport::memory t(ioc);
+  Server io(t);
+  for (int round = 0; round < 5; ++round) {
+    sio::Socket sock;
+    io.on("connection", [&](sio::Socket s) { sock = s; });
+    Client c(t);
+    c.connect();
+    REQUIRE(sock);
+    std::atomic<bool> closed{false}, finished{false};
+    int emitted = 0, queued = 0;
+    // The worker goes on emitting until the client is gone, so that some emits surely run after
+    // the disconnect (a cap keeps a stalled loop from filling memory).
+    std::thread worker([s = std::move(sock), &closed, &finished, &emitted, &queued]() mutable {
+      for (; emitted < 200000 && !(closed.load() && emitted > 0); ++emitted)
+        queued += s.emit("n", emitted) == sio::SendStatus::queued;
+      for (int i = 0; i < 100; ++i, ++emitted) queued += s.emit("n", emitted) == sio::SendStatus::queued;
+      s = sio::Socket();  // the last reference to the socket goes here, off the I/O thread
+      finished = true;
+    });
+    // Some emits arrive, then the client leaves while the worker still emits.
+    REQUIRE(t.run_for(20s, [&] { return !c.ws().received().empty(); }));
+    c.ws().close();
+    closed = true;
+    REQUIRE(t.run_for(20s, [&] { return finished.load(); }));
+    worker.join();
+    t.run_pending();
+    CHECK(queued == emitted);
+    const std::vector<std::string> frames = c.drain();
+    for (std::size_t i = 0; i < frames.size(); ++i) CHECK(frames[i] == "42[\"n\"," + std::to_string(i) + "]");
+    CHECK(frames.size() < static_cast<std::size_t>(emitted));
+  }
+}
