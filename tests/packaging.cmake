@@ -47,6 +47,15 @@ if(SIO_SANITIZE)
   set(sio_pkg_installed_compilers ${sio_pkg_main_compiler})
   set(sio_pkg_installed_options
       "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer|-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined")
+elseif(SIO_TSAN)
+  # As in the top-level CMakeLists.txt: GCC's warning about Asio's fences is not a finding.
+  set(sio_pkg_no_tsan_warning "")
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    set(sio_pkg_no_tsan_warning "-Wno-tsan")
+  endif()
+  set(sio_pkg_installed_compilers ${sio_pkg_main_compiler})
+  set(sio_pkg_installed_options
+      "-DCMAKE_CXX_FLAGS=-fsanitize=thread -fno-omit-frame-pointer ${sio_pkg_no_tsan_warning}|-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread")
 endif()
 
 # sio_pkg_consumer(<test name> <project> <compiler> [FIXTURE] [OPTIONS <-D...>...])

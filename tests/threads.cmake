@@ -1,2 +1,5 @@
-# Calls from real threads (tests/unit/threads.cpp); `scripts/test --tsan` runs them under ThreadSanitizer.
+# Calls from real threads while the test's thread runs the server; `scripts/test --tsan` runs them
+# under ThreadSanitizer. server_threads.cpp: emits, broadcasts, acks and Server::post handed over,
+# racing a disconnect; threads.cpp: every other call documented as safe from any thread.
+sio_add_unit_test(test_server_threads unit/server_threads.cpp)
 sio_add_unit_test(test_threads unit/threads.cpp)

@@ -139,8 +139,9 @@ class memory {
   void advance(std::chrono::milliseconds delta);
   /// Runs posted functions and due timers until none is left; returns how many ran.
   std::size_t run_pending();
-  /// Runs posted functions and due timers, waiting for functions posted from other threads,
-  /// until `done()` is true or `max_wait` of wall-clock time has passed; returns `done()`.
+  /// Runs posted functions and due timers one at a time, waiting for functions posted from other
+  /// threads, until `done()` (asked before each one) is true or `max_wait` of wall-clock time has
+  /// passed; returns `done()`.
   /// The manual clock does not move: only timers already due run. The wait is on a condition
   /// that post() signals, so it ends as soon as the awaited work has run.
   ///
@@ -496,8 +497,10 @@ inline std::size_t memory::run_pending() {
 inline bool memory::run_for(std::chrono::milliseconds max_wait, const std::function<bool()>& done) {
   const auto deadline = std::chrono::steady_clock::now() + max_wait;
   for (;;) {
-    run_pending();
+    // done() is asked after every function, not once the queue is empty: other threads may keep
+    // it from ever being empty.
     if (done()) return true;
+    if (run_one_posted() || fire_one_due_timer()) continue;
     std::unique_lock<std::mutex> lock(posted_mutex_);
     if (!posted_cv_.wait_until(lock, deadline, [this] { return !posted_.empty(); })) break;
   }
