@@ -19,7 +19,16 @@ namespace sio::detail {
 SendStatus ServerCore::write(SocketState& s, const protocol::OutgoingPacket& packet, bool volatile_flag) {
   engineio::Session* session = s.session;
   if (!session || s.phase != SocketState::Phase::connected) return SendStatus::disconnected;
-  // writable() reaches down into the transport: ask only where the answer matters.
+  if (session->sends_directly()) {
+    // Open on a WebSocket, the common case of a broadcast's many receivers: the session hands
+    // the frames straight to its connection. writable() reaches down into the transport: ask
+    // only where the answer matters.
+    if (volatile_flag && !session->writable()) return SendStatus::dropped;
+    const protocol::EncodedPacket& frames = packet.encoded(*parser_);
+    session->send(frames.text);
+    for (const auto& a : frames.attachments) session->send(a);
+    return SendStatus::sent;
+  }
   const bool websocket = session->transport() == engineio::TransportKind::websocket;
   const bool writable = (!volatile_flag && websocket) || session->writable();
   if (volatile_flag && !writable) return SendStatus::dropped;

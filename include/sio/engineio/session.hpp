@@ -52,8 +52,15 @@ class Session {
   virtual std::chrono::system_clock::time_point opened_at() const noexcept = 0;
   /// The transport in use now (changes to websocket after an upgrade).
   virtual TransportKind transport() const noexcept = 0;
-  /// Queues a message frame (a `4...` text frame or a binary frame) for the client.
-  virtual void send(const Frame& frame) = 0;
+  /// Queues a message frame (a `4...` text frame or a binary frame) for the client. While the
+  /// session is open on a WebSocket the frame goes straight to it, without a virtual call: a
+  /// broadcast to many receivers costs each one little more than its connection's own send.
+  void send(const Frame& frame) {
+    if (direct_ && frame) direct_->send(frame);
+    else send_queued(frame);
+  }
+  /// True while send() hands frames straight to an open WebSocket (websocket() is not null).
+  bool sends_directly() const noexcept { return direct_ != nullptr; }
   /// True when a frame sent now would go out without waiting behind a backlog (used by `volatile`).
   virtual bool writable() const noexcept = 0;
   /// Bytes queued and not yet handed to the socket.
@@ -61,12 +68,21 @@ class Session {
   /// Closes the session: what is queued is flushed first, then SessionHandler::on_close(forced_close).
   virtual void close() = 0;
   /// The WebSocket that frames go straight to while the session is open on one (not polling,
-  /// upgrading or closing), else null. Sending on it is what send() does then, one hop shorter:
-  /// a broadcast to many receivers reaches each connection without touching its session. The
-  /// handler hears of each change through SessionHandler::on_transport_change (and on_close).
-  virtual transport::WsConnection* websocket() const noexcept { return nullptr; }
+  /// upgrading or closing), else null. The handler hears of each change through
+  /// SessionHandler::on_transport_change (and on_close).
+  transport::WsConnection* websocket() const noexcept { return direct_; }
   /// Slot for the layer above to attach its per-session object.
   void* user_data = nullptr;
+
+ protected:
+  /// What send() does when the session is not open on a WebSocket: queue for polling, or drop
+  /// once the session is closing.
+  virtual void send_queued(const Frame& frame) = 0;
+  /// Sets websocket(): the implementation keeps it to its open WebSocket, null otherwise.
+  void set_direct(transport::WsConnection* ws) noexcept { direct_ = ws; }
+
+ private:
+  transport::WsConnection* direct_ = nullptr;
 };
 
 /// What the layer above Engine.IO implements.

@@ -119,7 +119,7 @@ class ServerSession final : public Session {
   std::chrono::system_clock::time_point opened_at() const noexcept override { return opened_at_; }
   TransportKind transport() const noexcept override { return kind_; }
 
-  void send(const Frame& frame) override {
+  void send_queued(const Frame& frame) override {
     if (state_ != State::open || !frame) return;
     push(frame);
   }
@@ -134,13 +134,11 @@ class ServerSession final : public Session {
     return queued_bytes_ + (ws_ ? ws_->buffered_amount() : 0);
   }
 
-  transport::WsConnection* websocket() const noexcept override {
-    return state_ == State::open && kind_ == TransportKind::websocket ? ws_.get() : nullptr;
-  }
 
   void close() override {
     if (state_ != State::open) return;
     state_ = State::closing;
+    set_direct(nullptr);
     cancel_heartbeat();
     if (upgrading_) abort_upgrade(true);
     if (kind_ == TransportKind::websocket) {
@@ -382,6 +380,7 @@ class ServerSession final : public Session {
     if (poll_) respond_poll(host_.noop_frame.get(), /*with_queue=*/false);
     kind_ = TransportKind::websocket;
     ws_ = std::move(upgrade_ws_);
+    set_direct(ws_.get());
     upgrading_ = probed_ = false;
     for (const Frame& f : queue_) ws_->send(f);
     queue_.clear();
@@ -412,6 +411,7 @@ class ServerSession final : public Session {
   void finish(CloseReason reason, bool socket_gone = false) {
     if (state_ == State::closed) return;
     state_ = State::closed;
+    set_direct(nullptr);
     auto& timers = host_.timers;
     cancel_heartbeat();
     timers.cancel(close_timer_);
@@ -445,6 +445,7 @@ class ServerSession final : public Session {
   void attach_websocket(std::shared_ptr<transport::WsConnection> connection) {
     ws_ = std::move(connection);
     ws_->user_data = this;
+    set_direct(ws_.get());
   }
 
  private:
