@@ -5,7 +5,8 @@
 ///
 /// Threads: emit(), emit_with_ack(), join(), leave(), disconnect() and the flag setters are safe
 /// from any thread (off the I/O thread they run later on it); id() and nsp() too. Everything else
-/// is for the I/O thread (handlers run there) and asserts so in debug builds.
+/// is for the I/O thread (handlers run there), or for the thread setting the server up before it
+/// serves its first connection, and asserts so in debug builds.
 
 #include <chrono>
 #include <cstdint>

@@ -1,6 +1,7 @@
 // A connected socket's incoming events and replies: socket middleware, handlers, acks
 // (members of ServerCore, declared in sio/socketio/server_core.hpp).
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <utility>

@@ -29,6 +29,7 @@ DisconnectReason to_disconnect_reason(engineio::CloseReason r) noexcept {
   return DisconnectReason::transport_close;
 }
 
+// The options with the path normalised; throws std::invalid_argument for settings that cannot work.
 ServerOptions checked(ServerOptions o) {
   if (o.path.empty() || o.path.front() != '/') throw std::invalid_argument("sio: ServerOptions::path must start with '/'");
   if (o.path.back() != '/') o.path.push_back('/');
@@ -99,6 +100,7 @@ NamespaceState* ServerCore::find_nsp(std::string_view name) const {
 // ---- engineio::SessionHandler ----
 
 void ServerCore::on_open(engineio::Session& session) {
+  link_->serving();
   protocol::DecoderOptions dopts;
   dopts.max_attachments = options_.max_attachments;
   auto* client = new Client(&session, parser_->make_decoder(dopts));

@@ -38,7 +38,6 @@ auto SocketEmitter::emit_with_ack(std::string_view event, A&&... args_then_token
                              std::make_index_sequence<sizeof...(A) - 1>{});
 }
 
-
 template <class Tuple, std::size_t... I>
 auto SocketEmitter::emit_with_ack_tuple(std::string_view event, Tuple&& t, std::index_sequence<I...>) const {
   constexpr std::size_t last = std::tuple_size_v<std::decay_t<Tuple>> - 1;

@@ -7,9 +7,10 @@
 
 namespace sio::detail {
 
-// Asserts (in debug builds) that the caller may touch the server behind `link` now.
+// Asserts (in debug builds) that the caller may touch the server behind `link` now: on its I/O
+// thread, or before it serves anyone (setting a server up before running its io_context).
 inline void assert_io_thread([[maybe_unused]] const ServerLink* link) noexcept {
-  assert((!link || link->on_io_thread()) && "sio: this call is for the server's I/O thread only (see its documentation)");
+  assert((!link || link->may_touch_state()) && "sio: this call is for the server's I/O thread only (see its documentation)");
 }
 
 }  // namespace sio::detail

@@ -31,6 +31,14 @@ class ServerLink : public std::enable_shared_from_this<ServerLink> {
   bool post(std::function<void()>& fn);
   // The server; null once it is gone. On the I/O thread only.
   ServerCore* core() const noexcept { return core_; }
+  // The server began serving (its first connection): from now on the I/O thread is busy with
+  // it, and calls for the I/O thread only must come from there. Before, the application sets the
+  // server up from whichever thread it likes, as the io_context runs nowhere yet.
+  void serving() noexcept {
+    if (!serving_.load(std::memory_order_relaxed)) serving_.store(true, std::memory_order_relaxed);
+  }
+  // Whether a call for the I/O thread only may be made now (see serving()).
+  bool may_touch_state() const noexcept { return !serving_.load(std::memory_order_relaxed) || on_io_thread(); }
   // The server is going: later posts are refused, and what is queued runs now (finding no server).
   void close();
 
@@ -44,6 +52,7 @@ class ServerLink : public std::enable_shared_from_this<ServerLink> {
   std::vector<std::function<void()>> queue_;
   bool scheduled_ = false;
   std::atomic<bool> closed_{false};
+  std::atomic<bool> serving_{false};
 };
 
 }  // namespace sio::detail
