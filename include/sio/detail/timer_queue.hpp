@@ -42,6 +42,10 @@ class TimerQueue {
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
+  // schedule() and cancel() stay inline: the Socket.IO layer calls them for every emit that
+  // awaits a reply with a timeout, and for every reply. What they call out of line (arm(),
+  // compact()) runs only when the earliest deadline changes or the heap has to shrink.
+
   /// Runs `fn` at `when` (as soon as possible when `when` has passed). Returns its id.
   Id schedule(transport::TimePoint when, std::function<void()> fn) {
     std::uint32_t index;
@@ -129,69 +133,14 @@ class TimerQueue {
 
   bool is_live(const Entry& e) noexcept { return find(e.id) != nullptr; }
 
-  void compact() {
-    heap_.erase(std::remove_if(heap_.begin(), heap_.end(), [this](const Entry& e) { return !is_live(e); }),
-                heap_.end());
-    std::make_heap(heap_.begin(), heap_.end(), later);
-  }
-
-  void pop() {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
-  }
-
-  void arm(transport::TimePoint when) {
-    armed_ = true;
-    armed_at_ = when;
-    timer_->expires_at(when);
-  }
-
+  // Out of line (src/detail/timer_queue.cpp): they run when a deadline comes due or the earliest
+  // one changes, not on every schedule() or cancel().
+  void compact();
+  void pop();
+  void arm(transport::TimePoint when);
   // Re-arms the transport timer for the earliest live deadline, if any.
-  void rearm() {
-    while (!heap_.empty() && !is_live(heap_.front())) pop();
-    if (heap_.empty()) {
-      if (armed_) timer_->cancel();
-      armed_ = false;
-      return;
-    }
-    if (!armed_ || heap_.front().when != armed_at_) arm(heap_.front().when);
-  }
-
-  void on_expiry() {
-    armed_ = false;
-    firing_ = true;
-    const transport::TimePoint current = now();
-    // Callbacks scheduled while firing wait for the next expiry, even if already due, so that a
-    // callback rescheduling itself "now" cannot starve the I/O thread.
-    const std::uint64_t seq_limit = next_seq_;
-    std::vector<Entry> deferred;
-    struct Reset {
-      TimerQueue& q;
-      std::vector<Entry>& deferred;
-      ~Reset() {
-        for (const Entry& e : deferred) {
-          q.heap_.push_back(e);
-          std::push_heap(q.heap_.begin(), q.heap_.end(), later);
-        }
-        q.firing_ = false;
-        q.rearm();
-      }
-    } reset{*this, deferred};
-    while (!heap_.empty() && heap_.front().when <= current) {
-      const Entry e = heap_.front();
-      pop();
-      if (e.seq >= seq_limit) {
-        deferred.push_back(e);
-        continue;
-      }
-      Slot* slot = find(e.id);
-      if (!slot) continue;
-      std::function<void()> fn = std::move(slot->fn);
-      slot->fn = nullptr;
-      release(*slot, static_cast<std::uint32_t>(e.id & 0xffffffffu));
-      fn();
-    }
-  }
+  void rearm();
+  void on_expiry();
 
   std::function<transport::TimePoint()> now_;
   std::vector<Slot> slots_;

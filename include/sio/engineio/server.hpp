@@ -5,6 +5,10 @@
 /// The server is the HTTP edge: it routes each request by method, `transport` and `sid`, answers
 /// preflights and refusals (sio/engineio/cors.hpp, sio/engineio/http_errors.hpp), and hands what
 /// belongs to a session to its state machine (sio/engineio/detail/server_session.hpp).
+///
+/// All of it but the constructor, a template over the transport, is compiled into sio::sio
+/// (src/engineio/server.cpp); the session machinery sits behind a pointer, so that including this
+/// header does not compile it again.
 
 #include <cstddef>
 #include <functional>
@@ -14,12 +18,18 @@
 #include <system_error>
 
 #include "sio/detail/timer_queue.hpp"
-#include "sio/engineio/detail/server_session.hpp"
+// The packet codec is part of this API: make_frame() builds what Session::send() takes.
+#include "sio/engineio/packet.hpp"
 #include "sio/engineio/server_options.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/transport/transport.hpp"
 
 namespace sio::engineio {
+
+namespace detail {
+class ServerSession;
+class SessionHost;
+}  // namespace detail
 
 /// An Engine.IO v4 server mounted on a transport at a path such as "/engine.io/".
 ///
@@ -60,7 +70,7 @@ class Server final : public transport::Handler {
   /// The open session with id `sid`, or null.
   Session* find(std::string_view sid) noexcept;
   /// Number of open sessions.
-  std::size_t session_count() const noexcept { return host_.size(); }
+  std::size_t session_count() const noexcept;
   /// The options given at construction.
   const ServerOptions& options() const noexcept { return options_; }
   /// The mounted path, e.g. "/engine.io/".
@@ -94,8 +104,16 @@ class Server final : public transport::Handler {
   };
   template <class Transport>
   struct TransportOpsFor;
+  // Deletes the host where its type is complete (src/engineio/server.cpp): the constructor
+  // template, compiled in the user's translation unit, only sees it declared.
+  struct HostDeleter {
+    void operator()(detail::SessionHost* host) const noexcept;
+  };
 
   static std::string normalize_path(std::string path);
+  // What the constructor does that does not depend on the transport: makes the session host
+  // (which posts through transport_) and checks the options.
+  void start(SessionHandler& handler);
   void validate_options() const;
   void handshake_polling(const std::shared_ptr<transport::HttpExchange>& exchange);
   std::error_code check_handshake(const transport::HttpRequest& request) const;
@@ -105,7 +123,7 @@ class Server final : public transport::Handler {
   std::string path_;
   ServerOptions options_;
   sio::detail::TimerQueue timers_;
-  detail::SessionHost host_;
+  std::unique_ptr<detail::SessionHost, HostDeleter> host_;
   std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
   bool closed_ = false;
 };
