@@ -78,10 +78,12 @@ class Server {
   /// The options in force.
   const ServerOptions& options() const noexcept { return core_.options(); }
 
-  /// The namespace `name` ("/news"), created on first use.
+  /// The namespace `name` ("/news"), created on first use. On the I/O thread (or while setting
+  /// the server up); the handle it returns may then be used from any thread as documented.
   Namespace of(std::string_view name) { return Namespace(core_.of(name)); }
-  /// The main namespace "/" (Node's `io.sockets`).
-  Namespace sockets() { return of("/"); }
+  /// The main namespace "/" (Node's `io.sockets`). Safe from any thread: it never looks the
+  /// namespace up, so emits on the server from other threads race with no namespace being created.
+  Namespace sockets() { return Namespace(main_); }
 
   /// Registers a "connection" handler on the main namespace.
   template <class F>
@@ -158,11 +160,13 @@ class Server {
     core_.attach(
         *engine_, [this](std::function<void()> fn) { transport_.post(std::move(fn)); },
         [this] { return transport_.running_in_this_thread(); });
+    main_ = core_.of("/");
   }
 
   std::unique_ptr<Transport> owned_transport_;
   Transport& transport_;
   detail::ServerCore core_;
+  std::shared_ptr<detail::NamespaceState> main_;  // "/", kept so that sockets() needs no lookup
   std::unique_ptr<engineio::Server> engine_;
 };
 
