@@ -50,9 +50,7 @@ void Namespace::server_side_impl(std::string_view event, detail::FunctionRef<voi
 bool Namespace::on_io_thread() const noexcept { return !state_ || !state_->link || state_->link->on_io_thread(); }
 
 bool Namespace::post(std::function<void()> fn) const {
-  if (state_ && state_->link && state_->link->post(fn)) return true;
-  fn();
-  return false;
+  return detail::ServerLink::post_or_run(state_ ? state_->link.get() : nullptr, std::move(fn));
 }
 
 Socket Namespace::socket(std::string_view id) const {

@@ -42,9 +42,7 @@ void BroadcastOperator::fetch_impl(std::function<void(std::error_code, std::vect
 bool BroadcastOperator::on_io_thread() const noexcept { return !nsp_ || !nsp_->link || nsp_->link->on_io_thread(); }
 
 bool BroadcastOperator::post(std::function<void()> fn) const {
-  if (nsp_ && nsp_->link && nsp_->link->post(fn)) return true;
-  fn();
-  return false;
+  return detail::ServerLink::post_or_run(nsp_ ? nsp_->link.get() : nullptr, std::move(fn));
 }
 
 std::vector<Socket> BroadcastOperator::fetch_sockets() const {

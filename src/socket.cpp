@@ -18,12 +18,10 @@ namespace {
 const detail::ServerLink* link_of(const std::shared_ptr<detail::SocketState>& s) noexcept {
   return s && s->nsp ? s->nsp->link.get() : nullptr;
 }
-// Runs `fn` later on the I/O thread of `s`'s server when called off it, now otherwise (also once
-// the server is gone: `fn` then finds no server). True when it was posted.
+// Runs `fn` later on the I/O thread of `s`'s server (callers are off it), or now once the server
+// is gone. True when it was posted.
 bool post_or_run(const std::shared_ptr<detail::SocketState>& s, std::function<void()> fn) {
-  if (s && s->nsp && s->nsp->link && !s->nsp->link->on_io_thread() && s->nsp->link->post(fn)) return true;
-  fn();
-  return false;
+  return detail::ServerLink::post_or_run(s && s->nsp ? s->nsp->link.get() : nullptr, std::move(fn));
 }
 bool off_io_thread(const std::shared_ptr<detail::SocketState>& s) noexcept {
   const auto* link = link_of(s);

@@ -143,8 +143,7 @@ void ServerCore::server_side_emit(NamespaceState& nsp, std::string_view event, F
   if (replies) {
     // The callback never runs inside the emit, even when the adapter answers at once.
     done = [link = link_, replies = std::move(replies)](std::error_code ec, std::vector<Args> r) mutable {
-      std::function<void()> fn = [replies = std::move(replies), ec, r = std::move(r)]() mutable { replies(ec, r); };
-      if (!link->post(fn)) fn();
+      ServerLink::post_or_run(link.get(), [replies = std::move(replies), ec, r = std::move(r)]() mutable { replies(ec, r); });
     };
   }
   nsp.adapter->server_side_emit(packet, std::move(done), timeout);

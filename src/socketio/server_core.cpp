@@ -76,9 +76,7 @@ void ServerCore::attach(engineio::Server& engine, std::function<void(std::functi
   of("/");
 }
 
-void ServerCore::post(std::function<void()> fn) {
-  if (!link_->post(fn)) fn();
-}
+void ServerCore::post(std::function<void()> fn) { ServerLink::post_or_run(link_.get(), std::move(fn)); }
 
 const std::shared_ptr<NamespaceState>& ServerCore::of(std::string_view name) {
   std::string key(name.empty() ? "/" : name);

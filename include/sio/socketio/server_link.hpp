@@ -29,6 +29,13 @@ class ServerLink : public std::enable_shared_from_this<ServerLink> {
   bool on_io_thread() const noexcept;
   // Queues `fn` for the I/O thread and takes it; false (and `fn` left as it was) once the server is gone.
   bool post(std::function<void()>& fn);
+  // Posts `fn`, or, once the server is gone, runs it now (it then finds no server and reports
+  // that). True when it was posted. What every handle does with a call made off the I/O thread.
+  static bool post_or_run(ServerLink* link, std::function<void()> fn) {
+    if (link && link->post(fn)) return true;
+    fn();
+    return false;
+  }
   // The server; null once it is gone. On the I/O thread only.
   ServerCore* core() const noexcept { return core_; }
   // The server began serving (its first connection): from now on the I/O thread is busy with
