@@ -2,15 +2,17 @@
 
 #include "sio/protocol/parser.hpp"
 
+#include <string>
+
 namespace sio::protocol {
 
 EncodedPacket JsonParser::encode(const OutgoingPacket& packet) const {
-  std::string text;
-  text.reserve(packet.payload().size() + packet.nsp().size() + 24);
-  text.push_back('4');
-  protocol::encode(text, packet.type(), packet.nsp(), packet.id(), nullptr, packet.attachments().size());
-  text.append(packet.payload());
-  return EncodedPacket{engineio::make_text_frame(std::move(text)), packet.attachments()};
+  // The header is written here, then into the room the packet keeps before its payload: one
+  // buffer from the payload writer to the socket. The scratch string keeps its capacity.
+  thread_local std::string header;
+  header.assign(1, '4');
+  protocol::encode(header, packet.type(), packet.nsp(), packet.id(), nullptr, packet.attachments().size());
+  return EncodedPacket{packet.frame_with_prefix(header), packet.attachments()};
 }
 
 std::unique_ptr<PacketDecoder> JsonParser::make_decoder(const DecoderOptions& options) const {

@@ -41,8 +41,11 @@ SendStatus ServerCore::write(SocketState& s, const protocol::OutgoingPacket& pac
 protocol::OutgoingPacket ServerCore::make_packet(protocol::PacketType type, const std::string& nsp,
                                                  std::optional<std::uint64_t> id, std::string_view event,
                                                  FunctionRef<void(PayloadWriter&)> write_args) {
+  // The payload goes after room for the header, which the parser writes there when it encodes.
+  const std::size_t room = protocol::OutgoingPacket::header_room(nsp);
   std::string payload;
-  payload.reserve(json_capacity_);
+  payload.reserve(room + json_capacity_);
+  payload.resize(room);
   std::vector<engineio::Frame> attachments;
   {
     PayloadWriter w(payload, attachments);
@@ -52,8 +55,9 @@ protocol::OutgoingPacket ServerCore::make_packet(protocol::PacketType type, cons
     w.end_array();
   }
   // The next payload starts with room for one like this one: no regrowth in a steady stream.
-  json_capacity_ = payload.size() < 64 ? 64 : payload.size() + 16;
-  return protocol::OutgoingPacket(type, nsp, id, std::move(payload), std::move(attachments));
+  const std::size_t written = payload.size() - room;
+  json_capacity_ = written < 64 ? 64 : written + 16;
+  return protocol::OutgoingPacket(type, nsp, id, std::move(payload), room, std::move(attachments));
 }
 
 std::uint64_t ServerCore::add_pending_reply(SocketState& s, ReplyFn fn, std::optional<std::chrono::milliseconds> timeout,

@@ -21,7 +21,9 @@ namespace sio::detail {
 // what was written last: a value follows '[', '{' or ':' directly, and a ',' otherwise.
 class PayloadWriter {
  public:
-  PayloadWriter(std::string& json, std::vector<engineio::Frame>& attachments) : out_(json), attachments_(attachments) {}
+  // Appends to `json`, whose first bytes (up to its size now) are not JSON: room left for a header.
+  PayloadWriter(std::string& json, std::vector<engineio::Frame>& attachments)
+      : out_(json), attachments_(attachments), start_(json.size()) {}
 
   void start_array() { separate(); out_.push_back('['); }
   void end_array() { out_.push_back(']'); }
@@ -91,7 +93,7 @@ class PayloadWriter {
 
  private:
   void separate() {
-    if (out_.empty()) return;
+    if (out_.size() == start_) return;
     char last = out_.back();
     if (last != '[' && last != '{' && last != ':') out_.push_back(',');
   }
@@ -138,6 +140,7 @@ class PayloadWriter {
 
   std::string& out_;
   std::vector<engineio::Frame>& attachments_;
+  std::size_t start_;
 };
 
 }  // namespace sio::detail

@@ -41,6 +41,15 @@ class OutgoingPacket {
   /// is sent as binary_event or binary_ack.
   OutgoingPacket(PacketType type, std::string nsp, std::optional<std::uint64_t> id, std::string payload,
                  std::vector<engineio::Frame> attachments = {});
+  /// The same, with the payload written into `buffer` after `payload_at` bytes of room (see
+  /// header_room()). The first frame_with_prefix() call then writes its prefix into that room
+  /// and makes the frame of this very buffer: the payload is never copied.
+  OutgoingPacket(PacketType type, std::string nsp, std::optional<std::uint64_t> id, std::string buffer,
+                 std::size_t payload_at, std::vector<engineio::Frame> attachments = {});
+
+  /// The room to leave before a payload for the longest header the default parser writes for a
+  /// packet of namespace `nsp` (`4`, type, attachment count, namespace, ack id).
+  static constexpr std::size_t header_room(std::string_view nsp) noexcept { return nsp.size() + 46; }
 
   /// The CONNECT answer: `{"sid":"<sid>"}`.
   static OutgoingPacket connect(std::string nsp, std::string_view sid);
@@ -55,8 +64,12 @@ class OutgoingPacket {
   const std::string& nsp() const noexcept { return nsp_; }
   /// The ack id, when a reply is awaited (or when this is a reply).
   std::optional<std::uint64_t> id() const noexcept { return id_; }
-  /// The payload as compact JSON with placeholders; empty when the packet has none.
-  const std::string& payload() const noexcept { return payload_; }
+  /// The payload as compact JSON with placeholders; empty when the packet has none. Valid as long
+  /// as the packet (or a copy of it) is.
+  std::string_view payload() const noexcept {
+    if (frame_) return std::string_view(frame_->bytes).substr(frame_at_);
+    return std::string_view(buffer_).substr(payload_at_);
+  }
   /// The binary attachments (frames of raw bytes), index = placeholder num.
   const std::vector<engineio::Frame>& attachments() const noexcept { return attachments_; }
 
@@ -66,6 +79,10 @@ class OutgoingPacket {
   /// The frames `parser` makes of this packet; encoded on the first call, then kept (for one
   /// parser: a server has one).
   const EncodedPacket& encoded(const Parser& parser) const;
+  /// A text frame of `prefix` followed by the payload, for a parser's encode(). The first call on
+  /// a packet made with room enough for `prefix` takes the packet's own buffer for the frame
+  /// (payload() then reads from the frame); every other call copies the payload.
+  engineio::Frame frame_with_prefix(std::string_view prefix) const;
 
   /// A copy that shares nothing with this one (fresh attachment frames, no encoding), to hand to
   /// another thread.
@@ -75,8 +92,12 @@ class OutgoingPacket {
   PacketType type_;
   std::optional<std::uint64_t> id_;
   std::string nsp_;
-  std::string payload_;
   std::vector<engineio::Frame> attachments_;
+  // The payload: buffer_ from payload_at_, or, once a frame was made of that buffer, frame_ from frame_at_.
+  mutable std::string buffer_;
+  mutable std::size_t payload_at_ = 0;
+  mutable engineio::Frame frame_;
+  mutable std::size_t frame_at_ = 0;
   // Caches: a broadcast encodes once for all its receivers.
   mutable std::optional<EncodedPacket> encoded_;
   mutable std::shared_ptr<const Packet> decoded_;

@@ -40,11 +40,11 @@ struct RecordingAdapter final : sio::InMemoryAdapter {
 
  protected:
   void forward_broadcast(const sio::protocol::OutgoingPacket& p, const sio::BroadcastOptions& o) override {
-    log_.push_back({"broadcast", o, p.payload(), {}, false});
+    log_.push_back({"broadcast", o, std::string(p.payload()), {}, false});
   }
   void forward_broadcast_with_ack(const sio::protocol::OutgoingPacket& p, const sio::BroadcastOptions& o,
                                   const CountHandler& on_count, const ReplyHandler& on_reply) override {
-    log_.push_back({"broadcast_with_ack", o, p.payload(), {}, false});
+    log_.push_back({"broadcast_with_ack", o, std::string(p.payload()), {}, false});
     // The other server reached one client, which answered "remote".
     on_count(1);
     sio::protocol::OutgoingPacket reply(sio::protocol::PacketType::ack, "/", p.id(), R"(["remote"])");
@@ -70,7 +70,7 @@ struct RecordingAdapter final : sio::InMemoryAdapter {
   }
   void forward_server_side_emit(const sio::protocol::OutgoingPacket& p, RepliesHandler replies,
                                 std::optional<std::chrono::milliseconds>) override {
-    log_.push_back({replies ? "server_side_emit_with_ack" : "server_side_emit", {}, p.payload(), {}, false});
+    log_.push_back({replies ? "server_side_emit_with_ack" : "server_side_emit", {}, std::string(p.payload()), {}, false});
     if (!replies) return;
     sio::protocol::OutgoingPacket reply(sio::protocol::PacketType::ack, "/", std::nullopt, R"(["pong"])");
     replies({}, {sio::Args(reply.decoded(), 0)});

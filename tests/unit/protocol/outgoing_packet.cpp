@@ -132,3 +132,48 @@ TEST_CASE("clone() shares no frame with the original") {
   CHECK(theirs.attachments[0] == other.attachments()[0]);
   CHECK(other.decoded() != decoded);
 }
+
+TEST_CASE("a payload written after room for its header becomes the frame without a copy") {
+  const std::string payload = R"(["e",1])";
+  const std::size_t room = OutgoingPacket::header_room("/chat");
+  std::string buffer(room, '\0');
+  buffer += payload;
+  OutgoingPacket p(PacketType::event, "/chat", 12, std::move(buffer), room);
+  CHECK(p.payload() == payload);
+  const char* buffer_bytes = p.payload().data() - room;
+
+  sio::protocol::JsonParser parser;
+  const auto& frames = p.encoded(parser);
+  CHECK(frames.text->bytes == "42/chat,12" + payload);
+  CHECK_FALSE(frames.text->binary);
+  // The frame is the packet's own buffer, and the payload is still there to read.
+  CHECK(frames.text->bytes.data() == buffer_bytes);
+  CHECK(p.payload() == payload);
+  CHECK(p.decoded()->data[1] == 1);
+  OutgoingPacket copy = p;
+  CHECK(copy.payload() == payload);
+  CHECK(copy.clone().payload() == payload);
+
+  // A second encoding (another parser) copies; so does a packet without room.
+  CHECK(parser.encode(p).text->bytes == "42/chat,12" + payload);
+  CHECK(p.payload() == payload);
+  OutgoingPacket plain(PacketType::event, "/chat", 12, payload);
+  CHECK(plain.encoded(parser).text->bytes == "42/chat,12" + payload);
+  CHECK(plain.payload() == payload);
+}
+
+TEST_CASE("the header room fits the longest header of a binary packet") {
+  const std::string payload = R"([{"_placeholder":true,"num":0}])";
+  const std::string nsp = "/a-rather-long-namespace";
+  const std::size_t room = OutgoingPacket::header_room(nsp);
+  std::vector<sio::engineio::Frame> many(1, make_binary_frame("x"));
+  std::string buffer(room, '\0');
+  buffer += payload;
+  const std::uint64_t id = UINT64_MAX;
+  OutgoingPacket p(PacketType::ack, nsp, id, std::move(buffer), room, many);
+  const char* buffer_bytes = p.payload().data() - room;
+  sio::protocol::JsonParser parser;
+  const auto& text = p.encoded(parser).text->bytes;
+  CHECK(text == "461-" + nsp + "," + std::to_string(id) + payload);
+  CHECK(text.data() == buffer_bytes);
+}
