@@ -166,6 +166,13 @@ void ServerSession::send_ping() {
 }
 
 void ServerSession::on_pong() {
+  if (!pong_timer_) {
+    // Only the answer to a ping keeps a session alive: a client that sends pongs of its own
+    // accord, without reading the pings, would otherwise never time out.
+    detail::log(host_.options.logger, LogLevel::warn, "session ", id_, ": pong with no ping outstanding; closing it");
+    finish(CloseReason::transport_error);
+    return;
+  }
   auto& timers = host_.timers;
   timers.cancel(pong_timer_);
   pong_timer_ = 0;

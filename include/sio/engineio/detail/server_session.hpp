@@ -134,7 +134,8 @@ class ServerSession final : public Session {
     return state_ == State::open && pong_timer_ && now >= pong_deadline_;
   }
 
-  /// A pong arrived.
+  /// A pong arrived: the answer to the outstanding ping, or, with none outstanding, a protocol
+  /// error that closes the session.
   void on_pong();
 
   /// Stops pinging.
