@@ -36,7 +36,7 @@ void ServerCore::dispatch(Client& client, std::shared_ptr<protocol::Packet> shar
         on_ack(*s, std::move(shared));
       return;
     case PacketType::connect_error:
-      log(LogLevel::warn, "a client sent CONNECT_ERROR: closing its connection");
+      logf(LogLevel::warn, "a client sent CONNECT_ERROR: closing its connection");
       close_client(client, DisconnectReason::parse_error);
       return;
   }

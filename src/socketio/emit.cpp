@@ -123,7 +123,7 @@ std::size_t ServerCore::broadcast(NamespaceState& nsp, const BroadcastOptions& o
         try {
           replies(ec, r);
         } catch (const std::exception& e) {
-          if (logger) logger(LogLevel::error, std::string("reply callback threw: ") + e.what());
+          engineio::detail::log(logger, LogLevel::error, "reply callback threw: ", e.what());
         }
       });
   c->start_timer(opts.timeout);

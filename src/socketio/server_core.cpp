@@ -106,7 +106,7 @@ void ServerCore::on_open(engineio::Session& session) {
   client->connect_timer = timers().schedule_after(options_.connect_timeout, [this, client] {
     client->connect_timer = 0;
     if (client->session && !client->has_connected_socket()) {
-      log(LogLevel::debug, "no namespace connected in time: closing the connection");
+      logf(LogLevel::debug, "no namespace connected in time: closing the connection");
       client->session->close();
     }
   });

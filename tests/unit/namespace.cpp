@@ -25,6 +25,17 @@ TEST_CASE("an unknown namespace gets the exact connect error and the connection 
   c.connect();
 }
 
+TEST_CASE("a namespace name a client sent reaches the log escaped") {
+  Fixture f;
+  Server io(f.t, f.options());
+  Client c(f.t);
+  c.send_text("40/x\x1b[2J\nforged line,");
+  CHECK(c.next() == std::string("44/x\x1b[2J\nforged line,{\"message\":\"Invalid namespace\"}"));
+  REQUIRE_FALSE(f.log.empty());
+  CHECK(f.log.back().find("unknown namespace /x\\x1b[2J\\x0aforged line") != std::string::npos);
+  for (const auto& line : f.log) CHECK(line.find_first_of("\n\x1b") == std::string::npos);
+}
+
 TEST_CASE("namespaces are multiplexed on one connection") {
   Fixture f;
   Server io(f.t, f.options());

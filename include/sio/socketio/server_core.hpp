@@ -16,6 +16,7 @@
 #include "sio/detail/random.hpp"
 #include "sio/detail/timer_queue.hpp"
 #include "sio/disconnect_reason.hpp"
+#include "sio/engineio/detail/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/error.hpp"
@@ -62,15 +63,10 @@ class ServerCore final : public engineio::SessionHandler {
   const std::shared_ptr<NamespaceState>& of(std::string_view name);
   NamespaceState* find_nsp(std::string_view name) const;
 
-  void log(LogLevel level, std::string_view msg) const {
-    if (options_.logger) options_.logger(level, msg);
-  }
+  // One log line, made printable (engineio::detail::log()).
   template <class... P>
   void logf(LogLevel level, const P&... parts) const {
-    if (!options_.logger) return;
-    std::string msg;
-    (msg.append(parts), ...);
-    options_.logger(level, msg);
+    engineio::detail::log(options_.logger, level, parts...);
   }
 
   // ---- engineio::SessionHandler (server_core.cpp) ----
