@@ -39,8 +39,12 @@ struct ServerOptions {
   std::chrono::milliseconds upgrade_timeout{10000};
   /// Largest message or HTTP body accepted, in bytes (Node's `maxHttpBufferSize`); bigger ones close that connection.
   std::size_t max_http_buffer_size = 1'000'000;
-  /// Most binary attachments a packet may announce.
+  /// Most binary attachments a packet may announce. Together they may hold at most
+  /// max_http_buffer_size bytes.
   std::size_t max_attachments = 256;
+  /// Time the attachments of a binary packet have to arrive after the packet; a connection
+  /// that leaves them missing longer is closed (what they hold so far is memory the server keeps).
+  std::chrono::milliseconds attachment_timeout{30000};
   /// Transports clients may use: "polling", "websocket".
   std::vector<std::string> transports{"polling", "websocket"};
   /// Whether a polling client may upgrade to WebSocket.

@@ -170,6 +170,7 @@ Decoder::Decoder(DecoderOptions options) : options_(options) {}
 std::error_code Decoder::fail(error e) noexcept {
   packet_.reset();
   expected_ = 0;
+  attachment_bytes_ = 0;
   state_ = State::failed;
   error_ = e;
   return e;
@@ -193,6 +194,8 @@ std::error_code Decoder::feed_text(std::string_view message) {
 std::error_code Decoder::feed_binary(std::string_view bytes) {
   if (state_ == State::failed) return error_;
   if (state_ != State::awaiting) return fail(error::unexpected_attachment);
+  if (bytes.size() > options_.max_attachment_bytes - attachment_bytes_) return fail(error::payload_too_large);
+  attachment_bytes_ += bytes.size();
   packet_->attachments.emplace_back(bytes);
   if (packet_->attachments.size() == expected_) state_ = State::ready;
   return {};
@@ -203,6 +206,7 @@ Packet Decoder::take() {
   Packet p(std::move(*packet_));
   packet_.reset();
   expected_ = 0;
+  attachment_bytes_ = 0;
   state_ = State::idle;
   return p;
 }
@@ -210,6 +214,7 @@ Packet Decoder::take() {
 std::shared_ptr<Packet> Decoder::take_shared() noexcept {
   if (state_ != State::ready) return nullptr;
   expected_ = 0;
+  attachment_bytes_ = 0;
   state_ = State::idle;
   return std::move(packet_);
 }
@@ -217,6 +222,7 @@ std::shared_ptr<Packet> Decoder::take_shared() noexcept {
 void Decoder::reset() noexcept {
   packet_.reset();
   expected_ = 0;
+  attachment_bytes_ = 0;
   state_ = State::idle;
   error_ = error::ok;
 }

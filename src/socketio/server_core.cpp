@@ -37,8 +37,9 @@ ServerOptions checked(ServerOptions o) {
     if (t != "polling" && t != "websocket")
       throw std::invalid_argument("sio: unknown transport \"" + t + "\" (use \"polling\" or \"websocket\")");
   if (o.transports.empty()) throw std::invalid_argument("sio: ServerOptions::transports is empty");
-  if (o.ping_interval.count() <= 0 || o.ping_timeout.count() <= 0 || o.connect_timeout.count() <= 0)
-    throw std::invalid_argument("sio: ping_interval, ping_timeout and connect_timeout must be positive");
+  if (o.ping_interval.count() <= 0 || o.ping_timeout.count() <= 0 || o.connect_timeout.count() <= 0 ||
+      o.attachment_timeout.count() <= 0)
+    throw std::invalid_argument("sio: ping_interval, ping_timeout, connect_timeout and attachment_timeout must be positive");
   if (o.max_http_buffer_size == 0) throw std::invalid_argument("sio: max_http_buffer_size must be positive");
   return o;
 }
@@ -101,6 +102,7 @@ void ServerCore::on_open(engineio::Session& session) {
   link_->serving();
   protocol::DecoderOptions dopts;
   dopts.max_attachments = options_.max_attachments;
+  dopts.max_attachment_bytes = options_.max_http_buffer_size;
   auto* client = new Client(&session, parser_->make_decoder(dopts));
   session.user_data = client;
   client->connect_timer = timers().schedule_after(options_.connect_timeout, [this, client] {
@@ -121,7 +123,25 @@ void ServerCore::on_message(engineio::Session& session, std::string_view data, b
     close_client(*client, DisconnectReason::parse_error);
     return;
   }
+  watch_attachments(*client);
   if (client->decoder->ready()) dispatch(*client, client->decoder->take_shared());
+}
+
+void ServerCore::watch_attachments(Client& client) {
+  const bool awaiting = client.decoder->awaiting_attachments();
+  if (awaiting && !client.attachment_timer) {
+    // What a packet announced is held until it completes: a client must not hold it forever.
+    client.attachment_timer = timers().schedule_after(options_.attachment_timeout, [this, c = &client] {
+      c->attachment_timer = 0;
+      if (!c->session) return;
+      logf(LogLevel::warn, "closing connection ", c->session->id(), ": attachments not all received within ",
+           std::to_string(options_.attachment_timeout.count()), " ms");
+      close_client(*c, DisconnectReason::parse_error);
+    });
+  } else if (!awaiting && client.attachment_timer) {
+    timers().cancel(client.attachment_timer);
+    client.attachment_timer = 0;
+  }
 }
 
 void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reason) {
@@ -133,6 +153,7 @@ void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reas
   std::shared_ptr<Client> owned(client);
   auto finish = [this, c = std::move(owned), reason] {
     if (c->connect_timer) timers().cancel(c->connect_timer);
+    if (c->attachment_timer) timers().cancel(c->attachment_timer);
     auto sockets = c->sockets;
     for (auto& s : sockets) close_socket(*s, to_disconnect_reason(reason));
   };

@@ -70,6 +70,70 @@ TEST_CASE("bad input closes only the offending connection") {
   CHECK(evil2.closed());
 }
 
+TEST_CASE("a binary packet whose attachments do not all arrive in time closes its connection") {
+  Fixture f;
+  auto o = f.options();
+  o.attachment_timeout = 500ms;
+  Server io(f.t, o);
+  int events = 0;
+  io.on("connection", [&](sio::Socket s) { s.on("e", [&] { ++events; }); });
+  Client good(f.t);
+  good.connect();
+  Client slow(f.t);
+  slow.connect();
+  slow.send_text(R"(452-["e",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  slow.send_binary("one");
+  f.t.advance(499ms);
+  CHECK_FALSE(slow.closed());
+  f.t.advance(1ms);
+  CHECK(slow.closed());
+  CHECK(events == 0);
+  // A packet that completes in time stops the clock; the next one starts it again.
+  good.send_text(R"(451-["e",{"_placeholder":true,"num":0}])");
+  f.t.advance(400ms);
+  good.send_binary("x");
+  CHECK(events == 1);
+  f.t.advance(400ms);
+  good.send_text(R"(451-["e",{"_placeholder":true,"num":0}])");
+  f.t.advance(400ms);
+  CHECK_FALSE(good.closed());
+  good.send_binary("y");
+  f.t.advance(1000ms);
+  CHECK_FALSE(good.closed());
+  CHECK(events == 2);
+}
+
+TEST_CASE("the attachments of one packet hold at most max_http_buffer_size") {
+  Fixture f;
+  auto o = f.options();
+  o.max_http_buffer_size = 1000;
+  Server io(f.t, o);
+  Client c(f.t);
+  c.connect();
+  c.send_text(R"(452-["e",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])");
+  c.send_binary(std::string(600, 'a'));
+  CHECK_FALSE(c.closed());
+  c.send_binary(std::string(600, 'b'));
+  CHECK(c.closed());
+}
+
+TEST_CASE("an attachment named many times is sent once") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.on("connection", [&](sio::Socket s) { s.on("echo", [s](sio::Args a) mutable { s.emit("echo", a); }); });
+  Client c(f.t);
+  c.connect();
+  const std::string ph0 = R"({"_placeholder":true,"num":0})", ph1 = R"({"_placeholder":true,"num":1})";
+  c.send_text("452-[\"echo\"," + ph1 + ",[" + ph0 + "," + ph1 + "],{\"k\":" + ph1 + "}]");
+  c.send_binary("zero");
+  c.send_binary("one");
+  // Renumbered in the order they are met, each carried once.
+  CHECK(c.next() == "452-[\"echo\"," + ph0 + ",[" + ph1 + "," + ph0 + "],{\"k\":" + ph0 + "}]");
+  CHECK(c.next() == std::string("one"));
+  CHECK(c.next() == std::string("zero"));
+  CHECK_FALSE(c.has_next());
+}
+
 TEST_CASE("a failing write at any point never disturbs the server") {
   for (std::size_t n = 1; n <= 8; ++n) {
     INFO("failing write " << n);

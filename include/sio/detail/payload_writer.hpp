@@ -110,11 +110,29 @@ class PayloadWriter {
     attachments_.push_back(std::move(frame));
   }
 
+  // Attachment `n` of a received packet, carried over once however many placeholders refer to
+  // it: the later ones get the same number, which socket.io-parser reads as the same attachment.
+  // A packet that names one attachment many times costs its bytes once, not once per name.
+  void source_attachment(const protocol::Packet& packet, std::size_t n) {
+    if (&packet != remap_source_) {
+      remap_source_ = &packet;
+      remap_.assign(packet.attachments.size(), unmapped);
+    }
+    if (remap_[n] == unmapped) {
+      remap_[n] = attachments_.size();
+      attachments_.push_back(engineio::make_binary_frame(std::string(packet.attachments[n])));
+    }
+    separate();
+    out_.append("{\"_placeholder\":true,\"num\":");
+    protocol::detail::append_uint(out_, remap_[n]);
+    out_.push_back('}');
+  }
+
   // A received value: placeholders of `source` are renumbered and their bytes carried over.
   void json(const rapidjson::Value& v, const Args* source) {
     if (source && v.IsObject()) {
       if (auto n = source->attachment_index(v)) {
-        placeholder(engineio::make_binary_frame(std::string(source->packet()->attachments[*n])));
+        source_attachment(*source->packet(), *n);
         return;
       }
     }
@@ -141,6 +159,10 @@ class PayloadWriter {
   std::string& out_;
   std::vector<engineio::Frame>& attachments_;
   std::size_t start_;
+  // The attachments of the received packet being carried over: its index -> ours.
+  static constexpr std::size_t unmapped = static_cast<std::size_t>(-1);
+  const protocol::Packet* remap_source_ = nullptr;
+  std::vector<std::size_t> remap_;
 };
 
 }  // namespace sio::detail

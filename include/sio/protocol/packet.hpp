@@ -91,6 +91,9 @@ struct DecoderOptions {
   /// A packet announcing more attachments is refused (sio::error::too_many_attachments): each
   /// announced attachment is memory held until the packet completes.
   std::size_t max_attachments = 256;
+  /// Most bytes the attachments of one packet may hold together; the attachment that would pass
+  /// it is refused (sio::error::payload_too_large). The server sets it to max_http_buffer_size.
+  std::size_t max_attachment_bytes = 1'000'000;
   /// Deepest nesting of arrays and objects accepted in a payload (the outer array counts as 1);
   /// deeper payloads are refused (sio::error::invalid_payload), so that hostile input cannot
   /// exhaust the stack. 128 is the limit serde_json, and so socketioxide, applies.
@@ -123,14 +126,15 @@ class Decoder final : public PacketDecoder {
   std::error_code feed_text(std::string_view message) override;
 
   /// One Engine.IO binary message: the next attachment of the pending binary packet.
-  /// Error: unexpected_attachment when no attachment is awaited.
+  /// Errors: unexpected_attachment when no attachment is awaited; payload_too_large when the
+  /// packet's attachments would hold more than max_attachment_bytes.
   std::error_code feed_binary(std::string_view bytes) override;
 
   /// True when a complete packet waits for take().
   bool ready() const noexcept override { return state_ == State::ready; }
 
   /// True while a binary packet waits for attachments.
-  bool awaiting_attachments() const noexcept { return state_ == State::awaiting; }
+  bool awaiting_attachments() const noexcept override { return state_ == State::awaiting; }
 
   /// Moves the completed packet out; ready() is false afterwards. Precondition: ready()
   /// (otherwise a default Packet is returned).
@@ -152,6 +156,7 @@ class Decoder final : public PacketDecoder {
   // so an idle decoder (one per connection) holds no packet.
   std::shared_ptr<Packet> packet_;
   std::size_t expected_ = 0;      // attachments announced by the pending binary packet
+  std::size_t attachment_bytes_ = 0;  // what its attachments hold so far
   State state_ = State::idle;
   error error_ = error::ok;       // what failed, repeated until reset()
 };

@@ -23,6 +23,9 @@ class PacketDecoder {
   virtual std::error_code feed_binary(std::string_view bytes) = 0;
   /// True when a complete packet waits for take_shared().
   virtual bool ready() const noexcept = 0;
+  /// True while a binary packet waits for its attachments: the server closes a connection that
+  /// leaves one waiting too long (ServerOptions::attachment_timeout).
+  virtual bool awaiting_attachments() const noexcept = 0;
   /// Hands over the completed packet; null when none is ready.
   virtual std::shared_ptr<Packet> take_shared() noexcept = 0;
 };

@@ -19,6 +19,7 @@ struct Client {
   std::unique_ptr<protocol::PacketDecoder> decoder;
   std::vector<std::shared_ptr<SocketState>> sockets;  // one per namespace, connecting or connected
   TimerQueue::Id connect_timer = 0;
+  TimerQueue::Id attachment_timer = 0;  // runs while a binary packet waits for its attachments
 
   Client(engineio::Session* s, std::unique_ptr<protocol::PacketDecoder> d) noexcept
       : session(s), decoder(std::move(d)) {}

@@ -73,6 +73,8 @@ class ServerCore final : public engineio::SessionHandler {
   void on_open(engineio::Session& session) override;
   void on_message(engineio::Session& session, std::string_view data, bool binary) override;
   void on_close(engineio::Session& session, engineio::CloseReason reason) override;
+  // Starts or stops the attachment timer of `client` after a message reached its decoder.
+  void watch_attachments(Client& client);
 
   // ---- a client's packets (connect.cpp, events.cpp) ----
   void dispatch(Client& client, std::shared_ptr<protocol::Packet> packet);

@@ -533,6 +533,27 @@ TEST_CASE("binary: attachment counts") {
     CHECK(decode_error(at).value() == 0);
     CHECK(decode_error(over) == sio::error::too_many_attachments);
   }
+  SECTION("the attachments of one packet hold at most max_attachment_bytes together") {
+    sp::DecoderOptions options;
+    options.max_attachment_bytes = 10;
+    sp::Decoder d(options);
+    REQUIRE_FALSE(d.feed_text(R"(53-["a"])"));
+    REQUIRE_FALSE(d.feed_binary("12345"));
+    REQUIRE_FALSE(d.feed_binary("1234"));
+    CHECK(d.feed_binary("12") == sio::make_error_code(sio::error::payload_too_large));
+    CHECK_FALSE(d.ready());
+    CHECK_FALSE(d.awaiting_attachments());
+    // The count starts again with each packet.
+    d.reset();
+    REQUIRE_FALSE(d.feed_text(R"(52-["a"])"));
+    REQUIRE_FALSE(d.feed_binary("12345"));
+    REQUIRE_FALSE(d.feed_binary("12345"));
+    CHECK(d.ready());
+    d.take();
+    REQUIRE_FALSE(d.feed_text(R"(51-["a"])"));
+    REQUIRE_FALSE(d.feed_binary("1234567890"));
+    CHECK(d.ready());
+  }
   SECTION("a count too large for any integer") {
     CHECK(decode_error("5" + std::string(100, '9') + "-[\"a\"]") == sio::error::too_many_attachments);
     CHECK(decode_error("6" + std::string(30, '9') + "-1[]") == sio::error::too_many_attachments);

@@ -28,4 +28,7 @@ TEST_CASE("the server core checks its options and translates them for Engine.IO"
   bad = {};
   bad.connect_timeout = std::chrono::milliseconds(0);
   CHECK_THROWS_AS(sio::detail::ServerCore(bad), std::invalid_argument);
+  bad = {};
+  bad.attachment_timeout = std::chrono::milliseconds(0);
+  CHECK_THROWS_AS(sio::detail::ServerCore(bad), std::invalid_argument);
 }
