@@ -616,7 +616,20 @@ class State final : public websocketpp::impl, public StateBase {
     if (closed_ || !handler) return socket->close(CloseCode::going_away, {});
     socket->opened_ = true;
     release_handshake(*con);
+    con->set_drain_hook(&State::on_drained);
     handler->on_ws_open(socket, socket->take_request());
+  }
+
+  /// A write of `tcp`'s connection completed and no other is pending: when websocketpp holds
+  /// nothing more for it either, the handler hears that the WebSocket drained.
+  static void on_drained(TcpConnection& tcp) {
+    auto& con = static_cast<connection_type&>(tcp);
+    if (con.get_buffered_amount() != 0) return;
+    ConnectionData& d = data(con);
+    if (d.phase != ConnectionData::Phase::websocket || !d.socket) return;
+    auto* socket = static_cast<SocketT*>(d.socket.get());
+    if (!socket->opened_ || socket->closed_) return;
+    if (Handler* handler = socket->handler()) handler->on_ws_drain(*socket);
   }
 
   /// Frees what websocketpp keeps of the handshake once the connection is open: the parsed

@@ -141,6 +141,12 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
   bool is_secure() const noexcept { return false; }
 
+  /// What the transport runs after a write completed with no further write pending (nothing
+  /// left in this policy's hands): it checks whether the connection has drained. Set for
+  /// WebSocket connections only.
+  using drain_hook = void (*)(TcpConnection&);
+  void set_drain_hook(drain_hook hook) noexcept { drain_hook_ = hook; }
+
   /// The peer as "address:port" ("[address]:port" for IPv6), or "Unknown" once the socket is
   /// not connected; websocketpp writes it in its log lines.
   std::string get_remote_endpoint() const {
@@ -210,6 +216,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
       if (!handler) return;
       handler(ec ? ws::transport::error::make_error_code(ws::transport::error::pass_through)
                  : std::error_code());
+      // websocketpp posted the next write_frame if more was queued (write_dispatched_).
+      if (!ec && self->drain_hook_ && !self->write_dispatched_) self->drain_hook_(*self);
     };
   }
 
@@ -286,6 +294,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   // Asio socket needs one to exist: hence optional, still inline.
   std::optional<asio::ip::tcp::socket> socket_;
   asio::io_context* ioc_ = nullptr;
+  drain_hook drain_hook_ = nullptr;
   unsigned inline_reads_ = 0;        // reads completed at once since the last posted one
   bool in_read_completion_ = false;  // a read's handler is running
   bool write_dispatched_ = false;    // a write_frame is posted and has not run

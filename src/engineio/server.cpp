@@ -163,6 +163,11 @@ void Server::on_ws_message(transport::WsConnection& connection, std::string_view
   }
 }
 
+void Server::on_ws_drain(transport::WsConnection& connection) {
+  auto* s = static_cast<detail::ServerSession*>(connection.user_data);
+  if (s && s->owns_socket(connection)) s->on_ws_drain();
+}
+
 void Server::on_ws_close(transport::WsConnection& connection, std::error_code ec) {
   auto* s = static_cast<detail::ServerSession*>(connection.user_data);
   if (!s) return;

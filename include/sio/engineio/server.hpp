@@ -94,6 +94,7 @@ class Server final : public transport::Handler {
   void on_ws_message(transport::WsConnection& connection, std::string_view data, bool binary) override;
   /// transport::Handler: a WebSocket is gone.
   void on_ws_close(transport::WsConnection& connection, std::error_code ec) override;
+  void on_ws_drain(transport::WsConnection& connection) override;
 
  private:
   // What the server needs from its transport beyond the timer queue.

@@ -317,6 +317,7 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
     if (Handler* h = handler_of(mount_)) h->on_ws_close(*this, ec);
   }
   void release() {
+    const bool had_frames = !held_.empty();
     while (!held_.empty() && !closed_) {
       engineio::Frame f = std::move(held_.front());
       held_.pop_front();
@@ -324,6 +325,8 @@ class memory::Connection final : public WsConnection, public std::enable_shared_
       write(*f);
     }
     if (closing_ && !closed_) finish_close({});
+    // Like a socket whose writes have completed.
+    if (had_frames && !closed_ && !closing_ && mount_->handler) mount_->handler->on_ws_drain(*this);
   }
 
   memory* owner_;

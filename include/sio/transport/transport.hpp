@@ -117,6 +117,10 @@ class Handler {
   virtual void on_ws_open(std::shared_ptr<WsConnection> connection, HttpRequest request) = 0;
   /// A complete WebSocket message arrived.
   virtual void on_ws_message(WsConnection& connection, std::string_view data, bool binary) = 0;
+  /// Everything sent on `connection` was written to the socket: buffered_amount() is 0 again.
+  /// Called after writes that empty the connection's queue (not for every frame), so flow
+  /// control can resume a sender or tell the application.
+  virtual void on_ws_drain(WsConnection& /*connection*/) {}
   /// The WebSocket is closed: `ec` is empty after a closing handshake (either side) and holds the
   /// failure otherwise (write error, reset, message too big). No call for it follows.
   virtual void on_ws_close(WsConnection& connection, std::error_code ec) = 0;

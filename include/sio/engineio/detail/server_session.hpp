@@ -134,6 +134,11 @@ class ServerSession final : public Session {
     return state_ == State::open && pong_timer_ && now >= pong_deadline_;
   }
 
+  /// The session's WebSocket wrote out everything it held.
+  void on_ws_drain() {
+    if (state_ == State::open) host_.handler.on_drain(*this);
+  }
+
   /// A pong arrived: the answer to the outstanding ping, or, with none outstanding, a protocol
   /// error that closes the session.
   void on_pong();
