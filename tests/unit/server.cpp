@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -160,6 +163,68 @@ TEST_CASE("a failing write at any point never disturbs the server") {
     f.t.run_pending();
     CHECK(reasons.size() <= 1);
     if (n <= 4) CHECK(ws->closed());
+  }
+}
+
+namespace {
+
+// One whole conversation over the memory transport, the server's writes to the client failing
+// from write `fail_at` on (none with SIZE_MAX): connect, join, events with acks both ways, a
+// broadcast, a reply left pending, a timed reply, disconnect. Returns the writes it took.
+std::size_t conversation(std::size_t fail_at) {
+  Fixture f;
+  std::map<std::string, int> calls;  // each server-side reply callback: how often it ran
+  std::vector<std::string> reasons;
+  Server io(f.t, f.options());
+  io.on("connection", [&](sio::Socket s) {
+    s.join("r");
+    if (s.handshake().query("name") == std::optional<std::string>("other")) {
+      s.on("e", [](sio::Args a, sio::Ack ack) { ack(a); });
+      return;
+    }
+    s.on("disconnect", [&](std::string_view r) { reasons.emplace_back(r); });
+    s.emit("hello", sio::Binary("bytes"), [&](std::error_code, sio::Args) { ++calls["hello"]; });
+    s.timeout(100ms).emit("timed", [&](std::error_code, sio::Args) { ++calls["timed"]; });
+    s.on("e", [&](sio::Socket s2, sio::Args a, sio::Ack ack) {
+      io.to("r").emit("b", a);
+      s2.emit("pending", [&](std::error_code, sio::Args) { ++calls["pending"]; });
+      ack(a);
+    });
+  });
+  Client other(f.t, "/socket.io/", {}, "&name=other");
+  other.connect();
+  auto ws = f.t.connect("/socket.io/?EIO=4&transport=websocket");
+  ws->fail_write_at(fail_at);
+  ws->send_text("40");
+  f.t.run_pending();
+  ws->send_text(R"(430[])");  // answers "hello"
+  ws->send_text(R"(421["e",{"k":[1,2]}])");
+  ws->send_binary("stray");   // a protocol error: the server closes the connection
+  f.t.run_pending();
+  f.t.advance(200ms);
+  const std::size_t writes = ws->writes();
+  // Every reply callback ran exactly once, answered or failed; the server answers others still.
+  CHECK(calls["hello"] == 1);
+  CHECK(calls["timed"] == 1);
+  CHECK(calls["pending"] <= 1);
+  CHECK(reasons.size() <= 1);
+  CHECK(ws->closed());
+  other.send_text(R"(421["e","x"])");
+  bool acked = false;
+  for (const auto& frame : other.drain()) acked = acked || frame == R"(431["x"])";
+  CHECK(acked);
+  CHECK_FALSE(other.closed());
+  return writes;
+}
+
+}  // namespace
+
+TEST_CASE("a write failing at each point of a whole conversation: replies fail once, nothing leaks") {
+  const std::size_t writes = conversation(std::numeric_limits<std::size_t>::max());
+  REQUIRE(writes >= 5);
+  for (std::size_t n = 0; n <= writes; ++n) {
+    INFO("failing write " << n << " of " << writes);
+    conversation(n);
   }
 }
 
