@@ -151,6 +151,19 @@ Socket& Socket::on_any(std::function<void(Socket&, std::string_view, Args&)> han
   return *this;
 }
 
+std::size_t Socket::buffered_amount() const noexcept {
+  detail::assert_io_thread(link_of(state_));
+  if (!connected() || !state_->session) return 0;
+  return state_->session->buffered_amount();
+}
+
+Socket& Socket::on_drain(std::function<void(Socket&)> handler) {
+  detail::assert_io_thread(link_of(state_));
+  if (state_ && state_->phase != detail::SocketState::Phase::closed)
+    state_->drain_handlers.push_back(std::make_shared<std::function<void(Socket&)>>(std::move(handler)));
+  return *this;
+}
+
 Socket& Socket::use(std::function<void(Event&, Next)> middleware) {
   detail::assert_io_thread(link_of(state_));
   if (state_ && state_->phase != detail::SocketState::Phase::closed)

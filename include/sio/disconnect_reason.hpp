@@ -16,6 +16,10 @@ enum class DisconnectReason : unsigned char {
   parse_error,                  ///< The client sent something that does not parse.
   forced_close,                 ///< The server closed the Engine.IO connection under the socket.
   server_shutting_down,         ///< The server is closing (Server::close).
+  /// The client did not read fast enough: what waited to be sent to it would have passed
+  /// ServerOptions::max_buffered_bytes (with OverflowPolicy::disconnect). sio's own: Node's
+  /// server has no bound.
+  send_buffer_full,
 };
 
 /// Node's string for `reason`, e.g. "ping timeout".
@@ -29,6 +33,7 @@ inline std::string_view to_string(DisconnectReason reason) noexcept {
     case DisconnectReason::parse_error: return "parse error";
     case DisconnectReason::forced_close: return "forced close";
     case DisconnectReason::server_shutting_down: return "server shutting down";
+    case DisconnectReason::send_buffer_full: return "send buffer full";
   }
   return "transport close";
 }

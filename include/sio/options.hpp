@@ -24,6 +24,19 @@ struct CorsOptions {
   bool credentials = false;
 };
 
+/// What a server does with a packet that would take the bytes waiting for one client past
+/// ServerOptions::max_buffered_bytes: the client reads too slowly, or not at all.
+enum class OverflowPolicy {
+  /// Close the client's connection (DisconnectReason::send_buffer_full, a log line); the
+  /// emit returns SendStatus::queue_full and a reply awaited from it fails with
+  /// sio::error::queue_full.
+  disconnect,
+  /// Keep the connection and drop the packet: the emit returns SendStatus::queue_full, a reply
+  /// awaited from it fails with sio::error::queue_full, and the socket's on_drain() handlers
+  /// say when the client has caught up.
+  drop,
+};
+
 /// Settings of a sio::Server. Defaults are Node's, so a client tuned for Node works unchanged.
 /// Invalid settings make the Server constructor throw std::invalid_argument.
 struct ServerOptions {
@@ -39,6 +52,15 @@ struct ServerOptions {
   std::chrono::milliseconds upgrade_timeout{10000};
   /// Largest message or HTTP body accepted, in bytes (Node's `maxHttpBufferSize`); bigger ones close that connection.
   std::size_t max_http_buffer_size = 1'000'000;
+  /// Most bytes that may wait to be sent to one client (its Engine.IO connection, shared by its
+  /// namespaces): the polling queue, or what the WebSocket has not handed to the kernel yet.
+  /// A packet that would pass it meets `overflow`. 0: no bound (Node's behaviour). A client
+  /// that reads nothing while the server broadcasts then costs at most about this much (plus the
+  /// write in flight and the kernel's socket buffer). Set it above the largest burst one emit
+  /// loop sends to one client without returning to the event loop.
+  std::size_t max_buffered_bytes = 1u << 20;
+  /// What happens to a packet that would pass max_buffered_bytes.
+  OverflowPolicy overflow = OverflowPolicy::disconnect;
   /// Most binary attachments a packet may announce. Together they may hold at most
   /// max_http_buffer_size bytes.
   std::size_t max_attachments = 256;

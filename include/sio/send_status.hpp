@@ -11,6 +11,9 @@ enum class SendStatus {
                  ///< requests), or, for a call made off the I/O thread, posted to it.
   dropped,       ///< Not sent: a volatile packet while the client was not ready.
   disconnected,  ///< Not sent: the socket is no longer connected, or its server is gone.
+  queue_full,    ///< Not sent: it would take what waits for the client past
+                 ///< ServerOptions::max_buffered_bytes (OverflowPolicy::drop), or the client
+                 ///< was disconnected for it (OverflowPolicy::disconnect).
 };
 
 }  // namespace sio

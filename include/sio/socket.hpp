@@ -124,6 +124,11 @@ class Socket {
 
   /// Rooms the socket is in, its own id room included.
   std::vector<std::string> rooms() const;
+
+  /// Bytes waiting to be sent to the client: its polling queue, or what its WebSocket has not
+  /// handed to the kernel yet. Shared by the client's namespaces (one connection). 0 once the
+  /// socket is disconnected. ServerOptions::max_buffered_bytes bounds it. I/O thread only.
+  std::size_t buffered_amount() const noexcept;
   /// Joins a room (no-op when already in it or disconnected).
   void join(const std::string& room);
   /// Joins several rooms.
@@ -146,6 +151,16 @@ class Socket {
   Socket& off(std::string_view event);
   /// Registers a handler for every event (`onAny`): `(Socket, std::string_view event, Args)`.
   Socket& on_any(std::function<void(Socket&, std::string_view, Args&)> handler);
+  /// Registers a handler that runs when everything sent to the client has been written out
+  /// (buffered_amount() is 0 again) after this socket sent something or had a packet refused
+  /// (SendStatus::queue_full): the moment to resume a stream paused for a slow client. Not an
+  /// event name, so a client event called "drain" stays the application's. I/O thread only.
+  ///
+  /// \code
+  /// if (socket.emit("frame", chunk) == sio::SendStatus::queue_full) paused = true;
+  /// socket.on_drain([&](sio::Socket& s) { paused = false; send_more(s); });
+  /// \endcode
+  Socket& on_drain(std::function<void(Socket&)> handler);
   /// Per-packet middleware, run before the handlers: `(Event&, Next)`. `next(ConnectError)` stops
   /// the packet and raises "error" on the socket.
   Socket& use(std::function<void(Event&, Next)> middleware);

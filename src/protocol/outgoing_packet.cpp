@@ -68,7 +68,12 @@ std::shared_ptr<const Packet> OutgoingPacket::decoded() const {
 }
 
 const EncodedPacket& OutgoingPacket::encoded(const Parser& parser) const {
-  if (!encoded_) encoded_ = parser.encode(*this);
+  if (!encoded_) {
+    encoded_ = parser.encode(*this);
+    std::size_t size = encoded_->text ? encoded_->text->bytes.size() : 0;
+    for (const auto& a : encoded_->attachments) size += a ? a->bytes.size() : 0;
+    encoded_->size = size;
+  }
   return *encoded_;
 }
 

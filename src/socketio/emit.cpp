@@ -1,6 +1,7 @@
 // What a server sends: writing through a socket's session, emits with and without replies,
 // broadcasts, server-side events (members of ServerCore, declared in sio/socketio/server_core.hpp).
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <utility>
@@ -19,12 +20,15 @@ namespace sio::detail {
 SendStatus ServerCore::write(SocketState& s, const protocol::OutgoingPacket& packet, bool volatile_flag) {
   engineio::Session* session = s.session;
   if (!session || s.phase != SocketState::Phase::connected) return SendStatus::disconnected;
-  if (session->sends_directly()) {
+  if (!s.drain_handlers.empty()) s.client->drain_wanted = true;
+  const std::size_t budget = options_.max_buffered_bytes;
+  if (transport::WsConnection* ws = session->websocket()) {
     // Open on a WebSocket, the common case of a broadcast's many receivers: the session hands
-    // the frames straight to its connection. writable() reaches down into the transport: ask
-    // only where the answer matters.
-    if (volatile_flag && !session->writable()) return SendStatus::dropped;
+    // the frames straight to its connection.
+    const std::size_t buffered = ws->buffered_amount();
+    if (volatile_flag && buffered != 0) return SendStatus::dropped;
     const protocol::EncodedPacket& frames = packet.encoded(*parser_);
+    if (budget != 0 && frames.size > budget - std::min(buffered, budget)) return over_budget(s, buffered, frames.size);
     session->send(frames.text);
     for (const auto& a : frames.attachments) session->send(a);
     return SendStatus::sent;
@@ -33,9 +37,29 @@ SendStatus ServerCore::write(SocketState& s, const protocol::OutgoingPacket& pac
   const bool writable = (!volatile_flag && websocket) || session->writable();
   if (volatile_flag && !writable) return SendStatus::dropped;
   const protocol::EncodedPacket& frames = packet.encoded(*parser_);
+  if (budget != 0) {
+    const std::size_t buffered = session->buffered_amount();
+    if (frames.size > budget - std::min(buffered, budget)) return over_budget(s, buffered, frames.size);
+  }
   session->send(frames.text);
   for (const auto& a : frames.attachments) session->send(a);
   return writable || websocket ? SendStatus::sent : SendStatus::queued;
+}
+
+SendStatus ServerCore::over_budget(SocketState& s, std::size_t buffered, std::size_t size) {
+  Client& client = *s.client;
+  if (options_.overflow == OverflowPolicy::drop || client.over_budget) return SendStatus::queue_full;
+  client.over_budget = true;
+  logf(LogLevel::warn, "closing connection ", client.session->id(), ": ", std::to_string(buffered),
+       " bytes wait to be sent and a packet of ", std::to_string(size), " would pass max_buffered_bytes (",
+       std::to_string(options_.max_buffered_bytes), ")");
+  // Closed right after the emit (never inside a broadcast that walks the room index, nor
+  // inside the caller's emit): until then every packet for it is refused.
+  post([this, weak = s.weak_from_this()] {
+    auto sock = weak.lock();
+    if (sock && sock->client) close_client(*sock->client, DisconnectReason::send_buffer_full);
+  });
+  return SendStatus::queue_full;
 }
 
 protocol::OutgoingPacket ServerCore::make_packet(protocol::PacketType type, const std::string& nsp,
@@ -102,6 +126,7 @@ SendStatus ServerCore::emit_to(SocketState& s, std::string_view event, FunctionR
   auto packet = make_packet(protocol::PacketType::event, s.nsp->name_, id, event, write_args);
   auto status = write(s, packet, volatile_flag);
   if (status == SendStatus::dropped && id) fail_reply(s, *id, error::dropped);
+  if (status == SendStatus::queue_full && id) fail_reply(s, *id, error::queue_full);
   return status;
 }
 

@@ -4,6 +4,7 @@
 #include "sio/socketio/server_core.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <stdexcept>
 #include <utility>
 
@@ -144,6 +145,25 @@ void ServerCore::watch_attachments(Client& client) {
   }
 }
 
+void ServerCore::on_drain(engineio::Session& session) {
+  auto* client = static_cast<Client*>(session.user_data);
+  if (!client || !client->drain_wanted) return;
+  client->drain_wanted = false;
+  auto sockets = client->sockets;  // a handler may disconnect
+  for (auto& s : sockets) {
+    if (!s->connected() || s->drain_handlers.empty()) continue;
+    Socket handle(s);
+    auto handlers = s->drain_handlers;  // a handler may add more
+    for (const auto& h : handlers) {
+      try {
+        (*h)(handle);
+      } catch (const std::exception& e) {
+        logf(LogLevel::error, "drain handler threw: ", e.what());
+      }
+    }
+  }
+}
+
 void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reason) {
   auto* client = static_cast<Client*>(session.user_data);
   if (!client) return;
@@ -155,7 +175,8 @@ void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reas
     if (c->connect_timer) timers().cancel(c->connect_timer);
     if (c->attachment_timer) timers().cancel(c->attachment_timer);
     auto sockets = c->sockets;
-    for (auto& s : sockets) close_socket(*s, to_disconnect_reason(reason));
+    const DisconnectReason why = c->over_budget ? DisconnectReason::send_buffer_full : to_disconnect_reason(reason);
+    for (auto& s : sockets) close_socket(*s, why);
   };
   // A close met while a broadcast walks the room index is finished after it.
   if (delivering_ > 0) post(std::move(finish));

@@ -1,6 +1,8 @@
 // The server the interop tests drive with the official JavaScript client (see the contract in
 // tests/interop/reference-server.js, which implements the same on Node's own server).
-// Usage: interop_server [port]   prints "listening <port>" once bound on 127.0.0.1.
+// Usage: interop_server [port] [--ping-interval MS] [--max-buffered-bytes N]
+// prints "listening <port>" once bound on 127.0.0.1. The options are for cases that need another
+// setting than the contract's (the hostile clients' slow reader: a long ping interval).
 
 #include <sio.hpp>
 
@@ -36,6 +38,18 @@ int main(int argc, char** argv) {
   options.ping_timeout = 200ms;
   options.max_http_buffer_size = 1'000'000;
   options.connect_timeout = 1000ms;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const auto value = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--ping-interval") {
+      options.ping_interval = std::chrono::milliseconds(value);
+    } else if (flag == "--max-buffered-bytes") {
+      options.max_buffered_bytes = value;
+    } else {
+      std::fprintf(stderr, "interop_server: unknown option %s\n", flag.c_str());
+      return 2;
+    }
+  }
   options.logger = [](sio::LogLevel level, std::string_view msg) {
     if (level >= sio::LogLevel::warn)
       std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());

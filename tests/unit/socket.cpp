@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -227,4 +229,152 @@ TEST_CASE("emit_with_ack takes Asio completion tokens") {
   c.drain();
   c.send_text(R"(432["x"])");
   CHECK(replies == 1);
+}
+
+namespace {
+
+// A 100-byte frame: 42["m","<93 - 9 characters>"].
+const std::string hundred_bytes = std::string(100 - 10, 'x');
+
+}  // namespace
+
+TEST_CASE("a client that reads nothing is closed when what waits for it would pass the budget") {
+  Fixture f;
+  auto o = f.options();
+  o.max_buffered_bytes = 1000;
+  Server io(f.t, o);
+  std::map<std::string, sio::Socket> sockets;
+  std::vector<std::string> reasons;
+  io.on("connection", [&](sio::Socket s) {
+    const std::string name(s.handshake().query("name").value_or("?"));
+    sockets[name] = s;
+    s.on("disconnect", [&reasons, name](sio::DisconnectReason r) { reasons.push_back(name + ": " + std::string(to_string(r))); });
+  });
+  Client slow(f.t, "/socket.io/", {}, "&name=slow");
+  slow.connect();
+  Client good(f.t, "/socket.io/", {}, "&name=good");
+  good.connect();
+  slow.ws().set_write_delay(true);
+
+  // Ten frames of 100 bytes fit; the eleventh would not.
+  for (int i = 0; i < 10; ++i) {
+    INFO(i);
+    CHECK(sockets["slow"].emit("m", hundred_bytes) == sio::SendStatus::sent);
+  }
+  CHECK(sockets["slow"].buffered_amount() == 1000);
+  CHECK(sockets["good"].buffered_amount() == 0);
+  CHECK(sockets["slow"].emit("m", hundred_bytes) == sio::SendStatus::queue_full);
+  f.t.run_pending();
+  CHECK(reasons == std::vector<std::string>{"slow: send buffer full"});
+  CHECK(std::any_of(f.log.begin(), f.log.end(),
+                    [](const std::string& l) { return l.find("would pass max_buffered_bytes (1000)") != std::string::npos; }));
+  // What was queued before still goes out ahead of the close; the well-behaved client is untouched.
+  slow.ws().set_write_delay(false);
+  CHECK(slow.drain().size() == 10);
+  CHECK(slow.closed());
+  CHECK(sockets["good"].emit("m", "still here") == sio::SendStatus::sent);
+  CHECK(good.next() == std::string(R"(42["m","still here"])"));
+  CHECK_FALSE(good.closed());
+}
+
+TEST_CASE("a broadcast passes over a slow client without holding back the others") {
+  Fixture f;
+  auto o = f.options();
+  o.max_buffered_bytes = 1000;
+  Server io(f.t, o);
+  io.on("connection", [](sio::Socket) {});
+  Client slow(f.t);
+  slow.connect();
+  Client a(f.t), b(f.t);
+  a.connect();
+  b.connect();
+  slow.ws().set_write_delay(true);
+  for (int i = 0; i < 50; ++i) {
+    io.emit("m", hundred_bytes);
+    CHECK(a.drain().size() == 1);
+    CHECK(b.drain().size() == 1);
+  }
+  CHECK(io.sockets().size() == 2);
+  CHECK_FALSE(a.closed());
+  CHECK_FALSE(b.closed());
+  slow.ws().set_write_delay(false);
+  CHECK(slow.closed());
+}
+
+TEST_CASE("with OverflowPolicy::drop, packets over the budget are refused and on_drain says when to resume") {
+  Fixture f;
+  auto o = f.options();
+  o.max_buffered_bytes = 250;
+  o.overflow = sio::OverflowPolicy::drop;
+  Server io(f.t, o);
+  sio::Socket sock;
+  int drains = 0;
+  io.on("connection", [&](sio::Socket s) {
+    sock = s;
+    s.on_drain([&](sio::Socket& me) {
+      ++drains;
+      CHECK(me.buffered_amount() == 0);
+    });
+  });
+  Client c(f.t);
+  c.connect();
+  c.ws().set_write_delay(true);
+  CHECK(sock.emit("m", hundred_bytes) == sio::SendStatus::sent);
+  CHECK(sock.emit("m", hundred_bytes) == sio::SendStatus::sent);
+  CHECK(sock.emit("m", hundred_bytes) == sio::SendStatus::queue_full);
+  // A reply awaited from a refused packet fails at once (after the emit returns).
+  std::error_code ec;
+  CHECK(sock.emit("q", hundred_bytes, [&](std::error_code e, sio::Args) { ec = e; }) == sio::SendStatus::queue_full);
+  f.t.run_pending();
+  CHECK(ec == sio::error::queue_full);
+  CHECK(sock.buffered_amount() == 200);
+  CHECK(drains == 0);
+
+  c.ws().set_write_delay(false);
+  CHECK(drains == 1);
+  CHECK(c.drain().size() == 2);
+  CHECK_FALSE(c.closed());
+  CHECK(sock.emit("m", hundred_bytes) == sio::SendStatus::sent);
+  CHECK(c.drain().size() == 1);
+}
+
+TEST_CASE("the budget holds over long-polling too") {
+  Fixture f;
+  auto o = f.options();
+  o.max_buffered_bytes = 250;
+  Server io(f.t, o);
+  std::vector<std::string> reasons;
+  io.on("connection", [&](sio::Socket s) {
+    s.on("disconnect", [&](sio::DisconnectReason r) { reasons.emplace_back(to_string(r)); });
+  });
+  auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+  REQUIRE(open->done);
+  auto sid = open->body.substr(open->body.find("\"sid\":\"") + 7, 20);
+  auto base = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+  f.t.request("POST", base, "40");
+  auto get = f.t.request("GET", base);
+  REQUIRE(get->done);
+  // No GET waits now: packets queue.
+  auto socket = io.fetch_sockets().front();
+  CHECK(socket.emit("m", hundred_bytes) == sio::SendStatus::queued);
+  CHECK(socket.emit("m", hundred_bytes) == sio::SendStatus::queued);
+  CHECK(socket.emit("m", hundred_bytes) == sio::SendStatus::queue_full);
+  f.t.run_pending();
+  CHECK(reasons == std::vector<std::string>{"send buffer full"});
+}
+
+TEST_CASE("no budget when max_buffered_bytes is 0") {
+  Fixture f;
+  auto o = f.options();
+  o.max_buffered_bytes = 0;
+  Server io(f.t, o);
+  sio::Socket sock;
+  io.on("connection", [&](sio::Socket s) { sock = s; });
+  Client c(f.t);
+  c.connect();
+  c.ws().set_write_delay(true);
+  for (int i = 0; i < 100; ++i) REQUIRE(sock.emit("m", hundred_bytes) == sio::SendStatus::sent);
+  CHECK(sock.buffered_amount() == 10000);
+  c.ws().set_write_delay(false);
+  CHECK(c.drain().size() == 100);
 }

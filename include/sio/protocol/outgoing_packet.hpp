@@ -23,6 +23,7 @@ class Parser;
 struct EncodedPacket {
   engineio::Frame text;                      ///< The packet itself (`4...` for the default parser).
   std::vector<engineio::Frame> attachments;  ///< Binary attachments, in placeholder order.
+  std::size_t size = 0;  ///< Bytes of all the frames (set by OutgoingPacket::encoded()).
 };
 
 /// A packet to send: type, namespace, ack id, the payload and its binary attachments.

@@ -73,6 +73,7 @@ class ServerCore final : public engineio::SessionHandler {
   void on_open(engineio::Session& session) override;
   void on_message(engineio::Session& session, std::string_view data, bool binary) override;
   void on_close(engineio::Session& session, engineio::CloseReason reason) override;
+  void on_drain(engineio::Session& session) override;
   // Starts or stops the attachment timer of `client` after a message reached its decoder.
   void watch_attachments(Client& client);
 
@@ -92,6 +93,8 @@ class ServerCore final : public engineio::SessionHandler {
   // ---- sending (emit.cpp) ----
   // Hands the frames of a packet to the socket's session.
   SendStatus write(SocketState& s, const protocol::OutgoingPacket& packet, bool volatile_flag);
+  // A packet of `size` bytes would take what waits for `s`'s client (`buffered`) past the budget.
+  SendStatus over_budget(SocketState& s, std::size_t buffered, std::size_t size);
   // An event (or reply) packet of namespace `nsp` whose arguments `write_args` writes.
   protocol::OutgoingPacket make_packet(protocol::PacketType type, const std::string& nsp, std::optional<std::uint64_t> id,
                                        std::string_view event, FunctionRef<void(PayloadWriter&)> write_args);

@@ -45,6 +45,7 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
   std::vector<std::shared_ptr<ReasonHandler>> reason_handlers;
   std::vector<std::shared_ptr<ErrorHandler>> error_handlers;
   std::vector<std::shared_ptr<std::function<void(Event&, Next)>>> middlewares;
+  std::vector<std::shared_ptr<std::function<void(Socket&)>>> drain_handlers;
   Replies replies;  // replies this server waits for
   std::shared_ptr<void> data;
   std::string shared_data;  // JSON text that fetch_sockets() shows other servers
@@ -58,6 +59,7 @@ struct SocketState : std::enable_shared_from_this<SocketState> {
     reason_handlers.clear();
     error_handlers.clear();
     middlewares.clear();
+    drain_handlers.clear();
   }
 };
 
