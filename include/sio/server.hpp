@@ -151,8 +151,15 @@ class Server {
   void post(std::function<void()> fn) { core_.post(std::move(fn)); }
 
   /// Closes the server: every socket is disconnected with "server shutting down" and every
-  /// connection closed; the path stops answering.
-  void close() { core_.close(); }
+  /// connection closed; the path stops answering. A server with a transport of its own also
+  /// stops listening, so the port is free again; a shared transport keeps listening for the
+  /// other servers on it.
+  void close() {
+    core_.close();
+    if constexpr (can_stop_listening<Transport>::value) {
+      if (owned_transport_) owned_transport_->stop_listening();
+    }
+  }
 
  private:
   void start() {
@@ -162,6 +169,11 @@ class Server {
         [this] { return transport_.running_in_this_thread(); });
     main_ = core_.of("/");
   }
+
+  template <class T, class = void>
+  struct can_stop_listening : std::false_type {};
+  template <class T>
+  struct can_stop_listening<T, std::void_t<decltype(std::declval<T&>().stop_listening())>> : std::true_type {};
 
   std::unique_ptr<Transport> owned_transport_;
   Transport& transport_;
