@@ -64,6 +64,13 @@ struct ServerOptions {
   /// Most binary attachments a packet may announce. Together they may hold at most
   /// max_http_buffer_size bytes.
   std::size_t max_attachments = 256;
+  /// Deepest nesting of arrays and objects accepted in a packet's payload (its outer array
+  /// counts as 1); a deeper packet closes its connection as a parse error, so that hostile
+  /// input cannot exhaust the stack. 128 is the limit serde_json (and so socketioxide) applies.
+  std::size_t max_json_depth = 128;
+  /// Most namespaces one client (one Engine.IO connection) may have connected at once; a
+  /// CONNECT past it is refused with a connect_error ("Too many namespaces") and a log line.
+  std::size_t max_namespaces_per_client = 100;
   /// Time the attachments of a binary packet have to arrive after the packet; a connection
   /// that leaves them missing longer is closed (what they hold so far is memory the server keeps).
   std::chrono::milliseconds attachment_timeout{30000};

@@ -54,6 +54,12 @@ void ServerCore::on_connect(Client& client, std::shared_ptr<protocol::Packet> sh
     logf(LogLevel::debug, "namespace ", packet.nsp, " already connected on ", client.session->id(), ": ignored");
     return;
   }
+  if (client.sockets.size() >= options_.max_namespaces_per_client) {
+    logf(LogLevel::warn, "connection ", client.session->id(), " asked for namespace ", packet.nsp, " past max_namespaces_per_client (",
+         std::to_string(options_.max_namespaces_per_client), "): refused");
+    send_connect_error(client, packet.nsp, ConnectError("Too many namespaces"));
+    return;
+  }
   auto socket = std::make_shared<SocketState>();
   socket->id = random_.next();
   socket->nsp = nsp->shared_from_this();

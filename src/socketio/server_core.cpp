@@ -42,6 +42,8 @@ ServerOptions checked(ServerOptions o) {
       o.attachment_timeout.count() <= 0)
     throw std::invalid_argument("sio: ping_interval, ping_timeout, connect_timeout and attachment_timeout must be positive");
   if (o.max_http_buffer_size == 0) throw std::invalid_argument("sio: max_http_buffer_size must be positive");
+  if (o.max_json_depth == 0) throw std::invalid_argument("sio: max_json_depth must be positive");
+  if (o.max_namespaces_per_client == 0) throw std::invalid_argument("sio: max_namespaces_per_client must be positive");
   return o;
 }
 
@@ -104,6 +106,7 @@ void ServerCore::on_open(engineio::Session& session) {
   protocol::DecoderOptions dopts;
   dopts.max_attachments = options_.max_attachments;
   dopts.max_attachment_bytes = options_.max_http_buffer_size;
+  dopts.max_depth = options_.max_json_depth;
   auto* client = new Client(&session, parser_->make_decoder(dopts));
   session.user_data = client;
   client->connect_timer = timers().schedule_after(options_.connect_timeout, [this, client] {

@@ -36,6 +36,28 @@ TEST_CASE("a namespace name a client sent reaches the log escaped") {
   for (const auto& line : f.log) CHECK(line.find_first_of("\n\x1b") == std::string::npos);
 }
 
+TEST_CASE("a client connects at most max_namespaces_per_client namespaces at once") {
+  Fixture f;
+  auto o = f.options();
+  o.max_namespaces_per_client = 2;
+  Server io(f.t, o);
+  io.of("/a");
+  io.of("/b");
+  Client c(f.t);
+  c.connect();
+  c.connect("/a");
+  c.send_text("40/b,");
+  CHECK(c.next() == std::string(R"(44/b,{"message":"Too many namespaces"})"));
+  CHECK_FALSE(c.closed());
+  CHECK(f.log.back().find("past max_namespaces_per_client (2)") != std::string::npos);
+  // Leaving one makes room again; another connection has a count of its own.
+  c.send_text("41/a,");
+  c.connect("/b");
+  Client d(f.t);
+  d.connect("/a");
+  d.connect("/b");
+}
+
 TEST_CASE("namespaces are multiplexed on one connection") {
   Fixture f;
   Server io(f.t, f.options());

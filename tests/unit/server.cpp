@@ -107,6 +107,26 @@ TEST_CASE("a binary packet whose attachments do not all arrive in time closes it
   CHECK(events == 2);
 }
 
+TEST_CASE("payloads nested deeper than max_json_depth close their connection") {
+  Fixture f;
+  auto o = f.options();
+  o.max_json_depth = 4;
+  Server io(f.t, o);
+  int events = 0;
+  io.on("connection", [&](sio::Socket s) { s.on("e", [&] { ++events; }); });
+  Client ok(f.t);
+  ok.connect();
+  ok.send_text(R"(42["e",[[[1]]]])");  // 4 levels, the outer array included
+  CHECK(events == 1);
+  CHECK_FALSE(ok.closed());
+  Client deep(f.t);
+  deep.connect();
+  deep.send_text(R"(42["e",[[[[1]]]]])");
+  CHECK(deep.closed());
+  CHECK(events == 1);
+  CHECK_FALSE(ok.closed());
+}
+
 TEST_CASE("the attachments of one packet hold at most max_http_buffer_size") {
   Fixture f;
   auto o = f.options();
