@@ -213,6 +213,9 @@ class Client : public std::enable_shared_from_this<Client> {
   void send_message(std::string_view socketio_packet);
   /// Closes the connection without telling anyone.
   void close();
+  /// Stops reading (the slow consumer: the server's writes back up), or reads again.
+  void pause_reading() { paused_ = true; }
+  void resume_reading();
 
   State state() const noexcept { return state_; }
   std::size_t index() const noexcept { return index_; }
@@ -247,6 +250,8 @@ class Client : public std::enable_shared_from_this<Client> {
   std::string pending_;  // frames queued while a write is in progress
   std::string writing_;  // the frames of the write in progress
   bool write_busy_ = false;
+  bool paused_ = false;
+  bool read_pending_ = false;
   std::uint32_t mask_seed_;
 };
 
@@ -370,7 +375,14 @@ void Client::on_connected() {
   read();
 }
 
+void Client::resume_reading() {
+  paused_ = false;
+  if (!read_pending_ && state_ != State::closed && state_ != State::failed) read();
+}
+
 void Client::read() {
+  if (paused_) return;
+  read_pending_ = true;
   if (rlen_ == rcap_) {
     // A frame larger than the buffer: grow it to hold the frame whole.
     std::unique_ptr<char[]> bigger(new char[rcap_ * 2]);
@@ -380,6 +392,7 @@ void Client::read() {
   }
   socket_.async_read_some(asio::buffer(rbuf_.get() + rlen_, rcap_ - rlen_),
                           [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                            self->read_pending_ = false;
                             if (self->state_ == State::closed || self->state_ == State::failed) return;
                             if (ec) return self->fail(ec == asio::error::eof ? "closed by the server" : "read: " + ec.message());
                             self->on_read(n);
@@ -607,6 +620,9 @@ struct Settings {
   std::vector<std::size_t> burst_sizes{100, 1000};
   std::size_t burst_messages = 200;
   std::size_t burst_target = 1000000;  // deliveries per measurement, summed over repeated bursts
+  std::size_t slow_receivers = 20;     // well-behaved receivers beside the one that stops reading
+  std::size_t slow_messages = 10000;   // broadcasts of slow_size bytes, in batches of 100
+  std::size_t slow_size = 1000;
   std::size_t bcast_latency_receivers = 1000;
   std::size_t bcast_latency_samples = 200;
   std::size_t echo_size = 32;
@@ -638,6 +654,7 @@ class Bench {
         else if (name == "latency") ok = latency();
         else if (name == "throughput") ok = throughput();
         else if (name == "broadcast") ok = broadcast();
+        else if (name == "slow") ok = slow();
         else throw std::invalid_argument("unknown scenario " + name);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "load: %s: %s failed: %s\n", s_.server_name.c_str(), name.c_str(), e.what());
@@ -1064,6 +1081,54 @@ class Bench {
     return true;
   }
 
+  /// One client stops reading while the others receive slow_messages broadcasts of slow_size
+  /// bytes, sent in batches that the others have received before the next goes (so that only
+  /// the paused client falls behind). What the server keeps for it shows in its RSS; then the
+  /// paused client reads again, to learn whether the server disconnected it.
+  bool slow() {
+    std::vector<ClientPtr> pool;
+    if (!connect(pool, s_.slow_receivers + 1)) return false;
+    ClientPtr paused = pool.back();
+    pool.pop_back();
+    Arrivals arrivals;
+    for (auto& c : pool) c->listener = &arrivals;
+    const std::size_t frame_size =
+        broadcast_packet(s_.slow_size).size() + 1 - std::string("[\"broadcast\",").size() + std::string("[\"bcast\",").size();
+    for (auto& c : pool) c->expected_bcast_size = frame_size;
+    paused->expected_bcast_size = frame_size;
+    gen_.wait_server_quiet();
+    const long rss_before = process_rss_kib(gen_.server_pid());
+    paused->pause_reading();
+    const std::uint64_t paused_before = paused->bcasts;
+    const std::size_t batch = 100;
+    for (std::size_t sent = 0; sent < s_.slow_messages; sent += batch) {
+      if (!burst_once(pool, arrivals, s_.slow_size, std::min(batch, s_.slow_messages - sent), nullptr)) return false;
+    }
+    gen_.wait_server_quiet(5);
+    const long rss_held = process_rss_kib(gen_.server_pid());
+    // Reads again: a server that kept everything delivers it; one that bounded it has closed.
+    paused->resume_reading();
+    const std::uint64_t all = paused_before + s_.slow_messages;
+    gen_.run_until([&] { return paused->state() == Client::State::failed || paused->bcasts >= all; }, s_.timeout);
+    const bool disconnected = paused->state() == Client::State::failed;
+    for (auto& c : pool) c->listener = nullptr;
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      if (pool[i]->bad_bcasts) return error("receiver " + std::to_string(i) + " got a message of the wrong size");
+    JsonLine("slow")
+        .add("server", s_.server_name)
+        .add("receivers", pool.size())
+        .add("messages", s_.slow_messages)
+        .add("size", s_.slow_size)
+        .add("rss_growth_kib", static_cast<double>(rss_held - rss_before))
+        .add("slow_disconnected", disconnected ? 1 : 0)
+        .add("slow_received", static_cast<double>(paused->bcasts - paused_before))
+        .add("all_arrived", 1)
+        .print();
+    pool.push_back(paused);
+    close_all(pool);
+    return true;
+  }
+
   const Settings& s_;
   Generator gen_;
   std::string last_error_;
@@ -1079,12 +1144,13 @@ std::vector<std::size_t> parse_list(const std::string& s) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: sio_bench_load --port P --server-pid PID --scenarios memory,storm,latency,throughput,broadcast\n"
+               "usage: sio_bench_load --port P --server-pid PID --scenarios memory,storm,latency,throughput,broadcast,slow\n"
                "  [--name NAME] [--sources N] [--in-flight N] [--storm 1000,5000] [--memory 0,1000,...]\n"
                "  [--hold-pings] [--ping-interval S] [--latency-samples N] [--latency-warmup N] [--latency-idle N]\n"
                "  [--throughput-clients N] [--throughput-seconds S] [--burst-receivers 500,5000]\n"
                "  [--burst-sizes 100,1000] [--burst-messages N] [--burst-target N]\n"
-               "  [--bcast-latency-receivers N] [--bcast-latency-samples N] [--timeout S] [--marks]\n");
+               "  [--bcast-latency-receivers N] [--bcast-latency-samples N] [--slow-receivers N]\n"
+               "  [--slow-messages N] [--timeout S] [--marks]\n");
   return 2;
 }
 
@@ -1119,6 +1185,8 @@ int main(int argc, char** argv) {
       else if (a == "--burst-receivers") s.burst_receivers = parse_list(value());
       else if (a == "--burst-sizes") s.burst_sizes = parse_list(value());
       else if (a == "--burst-messages") s.burst_messages = std::stoul(value());
+      else if (a == "--slow-receivers") s.slow_receivers = std::stoul(value());
+      else if (a == "--slow-messages") s.slow_messages = std::stoul(value());
       else if (a == "--burst-target") s.burst_target = std::stoul(value());
       else if (a == "--bcast-latency-receivers") s.bcast_latency_receivers = std::stoul(value());
       else if (a == "--bcast-latency-samples") s.bcast_latency_samples = std::stoul(value());

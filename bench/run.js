@@ -64,7 +64,9 @@ const plan = args.quick ? {
   main: ['--storm', '200', '--latency-samples', '2000', '--latency-warmup', '200', '--latency-idle', '100',
     '--throughput-clients', '20', '--throughput-seconds', '1', '--burst-receivers', '50,200',
     '--burst-target', '10000', '--bcast-latency-receivers', '100', '--bcast-latency-samples', '50', '--timeout', '30'],
+  slow: ['--slow-receivers', '5', '--slow-messages', '1000', '--timeout', '30'],
   idleLabel: 100, memoryTop: 1000, stormSizes: [200], burstReceivers: [50, 200], bcastReceivers: 100,
+  slowReceivers: 5, slowMessages: 1000,
 } : {
   rounds: 3,
   pingInterval: 25000, pingTimeout: 20000,
@@ -72,7 +74,9 @@ const plan = args.quick ? {
   main: ['--storm', '1000,5000', '--latency-samples', '20000', '--latency-warmup', '2000', '--latency-idle', '1000',
     '--throughput-clients', '100', '--throughput-seconds', '5', '--burst-receivers', '500,5000',
     '--burst-target', '500000', '--bcast-latency-receivers', '1000', '--bcast-latency-samples', '200'],
+  slow: ['--slow-receivers', '20', '--slow-messages', '10000'],
   idleLabel: 1000, memoryTop: 19000, stormSizes: [1000, 5000], burstReceivers: [500, 5000], bcastReceivers: 1000,
+  slowReceivers: 20, slowMessages: 10000,
 };
 if (args.rounds) plan.rounds = args.rounds;
 // On a machine others use too, a compiler on the same core would otherwise decide the latencies
@@ -232,6 +236,8 @@ async function main() {
       const hold = round === 0 && !args.quick && name === 'sio' ? ['--hold-pings'] : [];
       await session(name, ['--scenarios', 'memory', ...plan.memory, ...hold]);
       await session(name, ['--scenarios', 'storm,latency,throughput,broadcast', ...plan.main]);
+      // On a fresh process, so that what the server holds for the paused client shows alone.
+      await session(name, ['--scenarios', 'slow', ...plan.slow]);
     }
     if (round === 0 && !args.quick) {
       // The transport's read buffer is most of an idle connection: what 4 KiB instead of the
@@ -342,6 +348,10 @@ function report(minutes) {
   section(`Broadcast latency (${plan.bcastReceivers} receivers, time to the last one)`);
   row('p50 (ms)', 'bcast_latency', {}, 'last_p50_ms');
   row('p99 (ms)', 'bcast_latency', {}, 'last_p99_ms');
+  section(`Slow consumer (one of ${plan.slowReceivers + 1} clients stops reading during ${plan.slowMessages.toLocaleString('en-US')} broadcasts of 1 KB)`);
+  row('server RSS growth while it does not read (KiB)', 'slow', {}, 'rss_growth_kib');
+  row('the paused client disconnected by the server (1 = yes)', 'slow', {}, 'slow_disconnected', null);
+  row('broadcasts it gets once it reads again', 'slow', {}, 'slow_received', null);
   if (!args.quick && has('sio')) {
     // One round; Node and the raw server have no such run ("—").
     section('Multi-thread: sio with two I/O threads sharing the port (SO_REUSEPORT), on the same one CPU');
