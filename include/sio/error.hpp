@@ -32,6 +32,8 @@ enum class error {
   dropped,                 ///< A volatile packet was dropped because the socket was not ready.
   queue_full,              ///< The socket's outgoing byte budget is spent.
   server_gone,             ///< The server the handle belongs to was destroyed.
+  // Engine.IO, again
+  server_busy,             ///< A new session refused: as many are open as the server allows (HTTP 503).
 };
 
 /// The category of sio::error.
@@ -60,6 +62,7 @@ inline const std::error_category& error_category() noexcept {
         case error::dropped: return "packet dropped";
         case error::queue_full: return "outgoing queue full";
         case error::server_gone: return "server is gone";
+        case error::server_busy: return "Server busy";
       }
       return "unknown sio error";
     }

@@ -64,6 +64,13 @@ struct ServerOptions {
   /// Most binary attachments a packet may announce. Together they may hold at most
   /// max_http_buffer_size bytes.
   std::size_t max_attachments = 256;
+  /// Most connections open at once; a handshake past it is refused with HTTP 503
+  /// (`{"code":3,"message":"Server busy"}`), so that a flood of handshakes cannot take all memory.
+  std::size_t max_sessions = 100'000;
+  /// Most connections open at once that have not connected a namespace yet (each waits up to
+  /// connect_timeout); a handshake past it gets HTTP 503 too. A client that opens connections
+  /// and never uses them is bounded by this, the well-behaved ones connect a namespace at once.
+  std::size_t max_unconnected_sessions = 10'000;
   /// Deepest nesting of arrays and objects accepted in a packet's payload (its outer array
   /// counts as 1); a deeper packet closes its connection as a parse error, so that hostile
   /// input cannot exhaust the stack. 128 is the limit serde_json (and so socketioxide) applies.

@@ -18,7 +18,10 @@ int http_error_code(std::error_code ec) noexcept {
   }
 }
 
-int http_error_status(std::error_code ec) noexcept { return http_error_code(ec) == 4 ? 403 : 400; }
+int http_error_status(std::error_code ec) noexcept {
+  if (ec == make_error_code(error::server_busy)) return 503;
+  return http_error_code(ec) == 4 ? 403 : 400;
+}
 
 std::string http_error_body(std::error_code ec) {
   std::string body = "{\"code\":";

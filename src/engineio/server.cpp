@@ -68,6 +68,7 @@ std::error_code Server::check_handshake(const transport::HttpRequest& request) c
   if (options_.allow_request && !options_.allow_request(request)) return error::forbidden;
   if (query_value(request.query, "EIO") != "4") return error::unsupported_protocol_version;
   if (closed_) return error::bad_request;
+  if (host_->size() >= options_.max_sessions || !host_->handler.accepts_session()) return error::server_busy;
   return {};
 }
 

@@ -114,6 +114,10 @@ void ServerCore::finish_connect(const std::shared_ptr<SocketState>& socket) {
     timers().cancel(client.connect_timer);
     client.connect_timer = 0;
   }
+  if (client.unconnected) {
+    client.unconnected = false;
+    --unconnected_;
+  }
   write(*socket, protocol::OutgoingPacket::connect(nsp.name_, socket->id), false);
   auto handlers = nsp.connection_handlers;  // a handler may add more
   Socket handle(socket);

@@ -42,6 +42,8 @@ ServerOptions checked(ServerOptions o) {
       o.attachment_timeout.count() <= 0)
     throw std::invalid_argument("sio: ping_interval, ping_timeout, connect_timeout and attachment_timeout must be positive");
   if (o.max_http_buffer_size == 0) throw std::invalid_argument("sio: max_http_buffer_size must be positive");
+  if (o.max_sessions == 0 || o.max_unconnected_sessions == 0)
+    throw std::invalid_argument("sio: max_sessions and max_unconnected_sessions must be positive");
   if (o.max_json_depth == 0) throw std::invalid_argument("sio: max_json_depth must be positive");
   if (o.max_namespaces_per_client == 0) throw std::invalid_argument("sio: max_namespaces_per_client must be positive");
   return o;
@@ -68,6 +70,7 @@ engineio::ServerOptions ServerCore::engine_options() const {
   e.cors_origins = options_.cors.origins;
   e.cors_credentials = options_.cors.credentials;
   e.allow_request = options_.allow_request;
+  e.max_sessions = options_.max_sessions;
   e.logger = options_.logger;
   return e;
 }
@@ -109,6 +112,7 @@ void ServerCore::on_open(engineio::Session& session) {
   dopts.max_depth = options_.max_json_depth;
   auto* client = new Client(&session, parser_->make_decoder(dopts));
   session.user_data = client;
+  ++unconnected_;
   client->connect_timer = timers().schedule_after(options_.connect_timeout, [this, client] {
     client->connect_timer = 0;
     if (client->session && !client->has_connected_socket()) {
@@ -148,6 +152,13 @@ void ServerCore::watch_attachments(Client& client) {
   }
 }
 
+bool ServerCore::accepts_session() {
+  if (unconnected_ < options_.max_unconnected_sessions) return true;
+  logf(LogLevel::warn, "refused a new connection: ", std::to_string(unconnected_),
+       " have not connected a namespace yet (max_unconnected_sessions)");
+  return false;
+}
+
 void ServerCore::on_drain(engineio::Session& session) {
   auto* client = static_cast<Client*>(session.user_data);
   if (!client || !client->drain_wanted) return;
@@ -172,6 +183,10 @@ void ServerCore::on_close(engineio::Session& session, engineio::CloseReason reas
   if (!client) return;
   session.user_data = nullptr;
   client->session = nullptr;
+  if (client->unconnected) {
+    client->unconnected = false;
+    --unconnected_;
+  }
   for (auto& s : client->sockets) s->session = nullptr;
   std::shared_ptr<Client> owned(client);
   auto finish = [this, c = std::move(owned), reason] {

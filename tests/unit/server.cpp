@@ -41,6 +41,29 @@ TEST_CASE("a client that connects no namespace is closed after connect_timeout")
   CHECK_FALSE(d.closed());
 }
 
+TEST_CASE("connections that connect no namespace are bounded by max_unconnected_sessions") {
+  Fixture f;
+  auto o = f.options();
+  o.max_unconnected_sessions = 2;
+  Server io(f.t, o);
+  Client a(f.t), b(f.t);
+  auto refused = f.t.connect("/socket.io/?EIO=4&transport=websocket");
+  CHECK_FALSE(refused->accepted());
+  CHECK(refused->refused_status() == 503);
+  CHECK(f.t.request("GET", "/socket.io/?EIO=4&transport=polling")->status == 503);
+  // One of them connects a namespace: room for one more.
+  a.connect();
+  Client c(f.t);
+  c.connect();
+  b.connect();
+  Client d(f.t), e(f.t);
+  CHECK_FALSE(f.t.connect("/socket.io/?EIO=4&transport=websocket")->accepted());
+  // One that leaves without connecting makes room too.
+  d.ws().close();
+  f.t.run_pending();
+  Client g(f.t);
+}
+
 TEST_CASE("bad input closes only the offending connection") {
   Fixture f;
   Server io(f.t, f.options());

@@ -34,6 +34,9 @@ struct ServerOptions {
   std::vector<std::string> cors_origins;
   /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
   bool cors_credentials = false;
+  /// Most sessions open at once; a handshake past it is refused with 503
+  /// `{"code":3,"message":"Server busy"}`, so that a flood of handshakes cannot take all memory.
+  std::size_t max_sessions = 100'000;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;
   /// Where refused requests and bad input are reported; silent when empty.

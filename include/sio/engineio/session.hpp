@@ -99,6 +99,9 @@ class SessionHandler {
   virtual void on_drain(Session& /*session*/) {}
   /// Session::websocket() changed (an upgrade completed, or the session began closing).
   virtual void on_transport_change(Session& /*session*/) {}
+  /// Asked before each new session opens: false refuses the handshake with 503 (error::server_busy),
+  /// for limits of the layer above (Socket.IO's sessions that have not connected a namespace).
+  virtual bool accepts_session() { return true; }
 };
 
 }  // namespace sio::engineio

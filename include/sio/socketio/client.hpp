@@ -20,6 +20,7 @@ struct Client {
   std::vector<std::shared_ptr<SocketState>> sockets;  // one per namespace, connecting or connected
   TimerQueue::Id connect_timer = 0;
   TimerQueue::Id attachment_timer = 0;  // runs while a binary packet waits for its attachments
+  bool unconnected = true;    // no namespace connected yet: counted in ServerCore::unconnected_
   bool drain_wanted = false;  // a socket with drain handlers sent or was refused since the last drain
   bool over_budget = false;   // closed for what waited for it (DisconnectReason::send_buffer_full)
 

@@ -74,6 +74,7 @@ class ServerCore final : public engineio::SessionHandler {
   void on_message(engineio::Session& session, std::string_view data, bool binary) override;
   void on_close(engineio::Session& session, engineio::CloseReason reason) override;
   void on_drain(engineio::Session& session) override;
+  bool accepts_session() override;
   // Starts or stops the attachment timer of `client` after a message reached its decoder.
   void watch_attachments(Client& client);
 
@@ -142,6 +143,7 @@ class ServerCore final : public engineio::SessionHandler {
   SidGenerator random_;
   std::size_t json_capacity_ = 64;  // room reserved for the next payload
   int delivering_ = 0;
+  std::size_t unconnected_ = 0;  // clients that have not connected a namespace yet
   ClientFile client_file_;
 };
 

@@ -40,6 +40,7 @@ TEST_CASE("http errors: Node's codes, statuses and bodies") {
   CHECK(http_error_code(error::unsupported_protocol_version) == 5);
   CHECK(http_error_status(error::forbidden) == 403);
   CHECK(http_error_status(error::unknown_sid) == 400);
+  CHECK(http_error_status(error::server_busy) == 503);
   CHECK(http_error_body(error::unknown_transport) == R"({"code":0,"message":"Transport unknown"})");
   CHECK(http_error_body(error::unknown_sid) == R"({"code":1,"message":"Session ID unknown"})");
   CHECK(http_error_body(error::bad_handshake_method) == R"({"code":2,"message":"Bad handshake method"})");

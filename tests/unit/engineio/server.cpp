@@ -57,6 +57,8 @@ struct EchoHandler final : sio::engineio::SessionHandler {
   }
   void on_drain(Session& s) override { ++drains[s.id()]; }
   void on_transport_change(Session& s) override { ++transport_changes[s.id()]; }
+  bool accepts = true;
+  bool accepts_session() override { return accepts; }
 
   int close_count(const std::string& sid) const {
     int n = 0;
@@ -103,6 +105,31 @@ std::string json_error(int code, const char* message) {
 }  // namespace
 
 // ---- handshake ------------------------------------------------------------------------------------
+
+TEST_CASE("server: handshakes past max_sessions, or refused by the handler, get 503") {
+  auto o = conformance_options();
+  o.max_sessions = 2;
+  Fixture f(o);
+  const std::string open = base + "?EIO=4&transport=polling";
+  CHECK(f.get(open)->status == 200);
+  auto ws = f.t.connect(base + "?EIO=4&transport=websocket");
+  REQUIRE(ws->accepted());
+  auto third = f.get(open);
+  CHECK(third->status == 503);
+  CHECK(third->body == json_error(3, "Server busy"));
+  auto ws2 = f.t.connect(base + "?EIO=4&transport=websocket");
+  CHECK_FALSE(ws2->accepted());
+  CHECK(ws2->refused_status() == 503);
+  // A session that closes makes room again.
+  ws->close();
+  f.t.run_pending();
+  CHECK(f.get(open)->status == 200);
+  // The layer above may refuse too.
+  Fixture g;
+  g.handler.accepts = false;
+  CHECK(g.get(open)->status == 503);
+  CHECK(g.handler.opened.empty());
+}
 
 TEST_CASE("server: polling handshake answers the open packet with exactly five keys") {
   Fixture f;

@@ -32,6 +32,9 @@ TEST_CASE("the server core checks its options and translates them for Engine.IO"
   bad.attachment_timeout = std::chrono::milliseconds(0);
   CHECK_THROWS_AS(sio::detail::ServerCore(bad), std::invalid_argument);
   bad = {};
+  bad.max_sessions = 0;
+  CHECK_THROWS_AS(sio::detail::ServerCore(bad), std::invalid_argument);
+  bad = {};
   bad.max_json_depth = 0;
   CHECK_THROWS_AS(sio::detail::ServerCore(bad), std::invalid_argument);
   bad = {};
