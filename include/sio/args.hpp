@@ -52,6 +52,9 @@ class Args {
   bool empty() const noexcept { return size() == 0; }
 
   /// The i-th argument as JSON; binary arguments are placeholder objects (see binary()).
+  /// It holds what JSON.parse gives a Node server (see get() for strings and numbers); in an object,
+  /// a key sent twice has its last value, and keys that are array indices ("0", "1"...) come first
+  /// in ascending order, as in a JavaScript object.
   /// \throws ArgumentError when i >= size().
   const rapidjson::Value& operator[](std::size_t i) const {
     if (i >= size()) throw ArgumentError("argument " + std::to_string(i) + ": missing (" + std::to_string(size()) + " given)");
@@ -60,6 +63,16 @@ class Args {
 
   /// The i-th argument converted to T: bool, an integer type (range checked), float, double,
   /// std::string or std::string_view (valid as long as this Args).
+  ///
+  /// Strings are UTF-8, with one exception a JavaScript string allows: a lone surrogate (the client
+  /// sent `"\ud800"` or `"ok\udc00ok"`, unpaired) arrives in its three-byte form, ED A0 80 for
+  /// U+D800 (WTF-8), which is not valid UTF-8. Emitted back, such a string is written as the same
+  /// escape, so the client gets the string it sent. A surrogate pair arrives as the character's
+  /// four UTF-8 bytes.
+  ///
+  /// Numbers are read as JavaScript reads them: `1e400` is an infinite double, and integers beyond
+  /// 2^53 (which a double cannot hold exactly) are doubles, so get<std::int64_t> refuses them while
+  /// get<double> gives what a Node server would see.
   /// \throws ArgumentError on a missing argument or another type.
   template <class T>
   T get(std::size_t i) const {

@@ -76,7 +76,8 @@ class BroadcastOperator {
   /// callback `(std::error_code, std::vector<Args>)`, each receiver is asked for a reply and the
   /// callback runs once with every reply, or with sio::error::timeout and the replies that came.
   /// Safe to call from any thread: off the I/O thread the arguments are copied, the emit runs on
-  /// the I/O thread, and 0 is returned.
+  /// the I/O thread, and 0 is returned. Arguments as for SocketEmitter::emit: strings that are
+  /// not UTF-8 are sent repaired (see sio::Value).
   /// \returns the number of receivers on this server.
   template <class... A>
   std::size_t emit(std::string_view event, A&&... args) const;

@@ -57,7 +57,9 @@ class SocketEmitter {
   /// Emits `event` with `args`. When the last argument is callable it is the reply callback:
   /// `(std::error_code, sio::Args)` gets an error on timeout or disconnection, `(sio::Args)` only
   /// the reply. Arguments: C++ scalars and strings, nullptr, sio::Binary, sio::Value /
-  /// sio::object / sio::array, RapidJSON values, and sio::Args (spliced).
+  /// sio::object / sio::array, RapidJSON values, and sio::Args (spliced). Strings, the event name
+  /// included, are UTF-8; bytes that are not are sent repaired (each ill-formed sequence as
+  /// U+FFFD, see sio::Value), so the frame is always valid UTF-8.
   template <class... A>
   SendStatus emit(std::string_view event, A&&... args) const;
 

@@ -72,6 +72,12 @@ struct object {
 /// values (copied), and nested sio::array / sio::object.
 ///
 /// A Value owns what it holds, so it may be stored and emitted later.
+///
+/// Strings (here, in sio::object keys, and wherever an emit takes a string) are UTF-8. What is not
+/// is repaired when written, never sent as it is: each ill-formed sequence becomes U+FFFD, as a
+/// WHATWG UTF-8 decoder (a browser's) would read it, so every text frame stays valid UTF-8 and no
+/// client fails its WebSocket. The one exception is the three-byte form of a surrogate (WTF-8, as
+/// sio::Args gives a received lone surrogate), written as the `\udXXX` escape JSON.stringify writes.
 class Value {
  public:
   /// JSON null.
@@ -87,11 +93,11 @@ class Value {
   /// A floating-point number.
   template <class F, std::enable_if_t<std::is_floating_point_v<F>, int> = 0>
   Value(F f) noexcept : v_(static_cast<double>(f)) {}
-  /// A string (UTF-8).
+  /// A string (UTF-8; see above for other bytes).
   Value(const char* s) : v_(std::string(s)) {}
-  /// A string (UTF-8).
+  /// A string (UTF-8; see above for other bytes).
   Value(std::string s) noexcept : v_(std::move(s)) {}
-  /// A string (UTF-8).
+  /// A string (UTF-8; see above for other bytes).
   Value(std::string_view s) : v_(std::string(s)) {}
   /// A binary attachment.
   Value(Binary b) noexcept : v_(std::move(b)) {}

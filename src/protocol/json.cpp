@@ -1,38 +1,88 @@
-// JSON writing and parsing shaped like JavaScript's (declared in sio/protocol/detail/json.hpp).
+// JSON writing shaped like JavaScript's JSON.stringify (declared in sio/protocol/detail/json.hpp;
+// the reader is in json_reader.cpp).
 
 #include "sio/protocol/detail/json.hpp"
 
 #include <cmath>
 
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
+#include "sio/detail/utf8.hpp"
+#include "string_scan.hpp"
 
 namespace sio::protocol::detail {
 
-void append_json_string(std::string& out, const char* s, std::size_t n) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out.append("\\\"", 2); break;
-      case '\\': out.append("\\\\", 2); break;
-      case '\b': out.append("\\b", 2); break;
-      case '\f': out.append("\\f", 2); break;
-      case '\n': out.append("\\n", 2); break;
-      case '\r': out.append("\\r", 2); break;
-      case '\t': out.append("\\t", 2); break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-        out.append(esc, 6);
-      }
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+/// Appends `\u` and four lower-case hex digits, as JSON.stringify writes the escapes it needs.
+void append_u_escape(std::string& out, unsigned unit) {
+  const char esc[6] = {'\\', 'u', hex_digits[(unit >> 12) & 0xf], hex_digits[(unit >> 8) & 0xf],
+                       hex_digits[(unit >> 4) & 0xf], hex_digits[unit & 0xf]};
+  out.append(esc, 6);
+}
+
+void append_ascii_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out.append("\\\"", 2); break;
+    case '\\': out.append("\\\\", 2); break;
+    case '\b': out.append("\\b", 2); break;
+    case '\f': out.append("\\f", 2); break;
+    case '\n': out.append("\\n", 2); break;
+    case '\r': out.append("\\r", 2); break;
+    case '\t': out.append("\\t", 2); break;
+    default: append_u_escape(out, c);
+  }
+}
+
+/// Appends what stands for the bytes at `p`, which are not well-formed UTF-8, and returns how many
+/// it consumed: a surrogate's three-byte form (WTF-8) as the `\udxxx` escape JSON.stringify
+/// writes for a lone surrogate, or paired with the low surrogate that follows as the one
+/// four-byte character a UTF-16 string would make of them; anything else as U+FFFD.
+std::size_t append_ill_formed(std::string& out, const unsigned char* p, std::size_t available) {
+  const char16_t unit = sio::detail::wtf8_surrogate(p, available);
+  if (unit == 0) {
+    out.append("\xef\xbf\xbd", 3);
+    return sio::detail::utf8_maximal_subpart(p, available);
+  }
+  if (unit < 0xdc00) {
+    const char16_t low = sio::detail::wtf8_surrogate(p + 3, available - 3);
+    if (low >= 0xdc00) {
+      sio::detail::append_utf8(out, 0x10000 + ((char32_t(unit) - 0xd800) << 10) + (char32_t(low) - 0xdc00));
+      return 6;
     }
   }
-  out.append(s + run, n - run);
+  append_u_escape(out, unit);
+  return 3;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, const char* s, std::size_t n) {
+  out.push_back('"');
+  const char* const end = s + n;
+  const char* run = s;  // start of the bytes not yet copied
+  const char* p = s;
+  for (;;) {
+    p = skip_plain_ascii(p, end);
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x80) {
+      out.append(run, p);
+      append_ascii_escape(out, c);
+      run = ++p;
+      continue;
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    const auto available = static_cast<std::size_t>(end - p);
+    if (const std::size_t len = sio::detail::utf8_sequence_length(u, available)) {
+      p += len;
+      continue;
+    }
+    out.append(run, p);
+    p += append_ill_formed(out, u, available);
+    run = p;
+  }
+  out.append(run, end);
   out.push_back('"');
 }
 
@@ -125,68 +175,6 @@ void append_json(std::string& out, const rapidjson::Value& v) {
       return;
     }
   }
-}
-
-namespace {
-
-/// SAX handler that builds a Document and refuses nesting deeper than a limit, so that a hostile
-/// payload (`[[[[...`) cannot exhaust the stack of the parser or of the code that walks the value.
-class DepthLimitedBuilder {
- public:
-  DepthLimitedBuilder(rapidjson::Document& doc, std::size_t max_depth) noexcept
-      : doc_(doc), max_depth_(max_depth) {}
-
-  bool Null() { return doc_.Null(); }
-  bool Bool(bool b) { return doc_.Bool(b); }
-  bool Int(int i) { return doc_.Int(i); }
-  bool Uint(unsigned u) { return doc_.Uint(u); }
-  bool Int64(std::int64_t i) { return doc_.Int64(i); }
-  bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
-  bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
-  bool StartObject() { return ++depth_ <= max_depth_ && doc_.StartObject(); }
-  bool EndObject(rapidjson::SizeType members) {
-    --depth_;
-    return doc_.EndObject(members);
-  }
-  bool StartArray() { return ++depth_ <= max_depth_ && doc_.StartArray(); }
-  bool EndArray(rapidjson::SizeType elements) {
-    --depth_;
-    return doc_.EndArray(elements);
-  }
-
- private:
-  rapidjson::Document& doc_;
-  std::size_t max_depth_;
-  std::size_t depth_ = 0;
-};
-
-}  // namespace
-
-bool parse_json(std::string_view text, rapidjson::Document& doc, std::size_t max_depth) {
-  // The values are built in `doc`'s pool, through a scratch document and reader that share one
-  // stateless stack allocator: RapidJSON would otherwise allocate a separate one for each.
-  constexpr std::size_t stack_capacity = 1024;  // RapidJSON's default; it grows as needed
-  rapidjson::CrtAllocator stack_allocator;
-  rapidjson::Document scratch(&doc.GetAllocator(), stack_capacity, &stack_allocator);
-  bool ok = false;
-  auto generate = [&](rapidjson::Document& d) {
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    DepthLimitedBuilder builder(d, max_depth);
-    rapidjson::Reader reader(&stack_allocator);
-    const rapidjson::ParseResult result =
-        reader.Parse<rapidjson::kParseFullPrecisionFlag>(stream, builder);
-    // The reader takes a NUL byte for the end of the input; anything left after it is garbage.
-    ok = !result.IsError() && stream.Tell() == text.size();
-    return ok;
-  };
-  scratch.Populate(generate);
-  // Moves the root value (RapidJSON's assignment moves); what it points to already lives in
-  // `doc`'s pool.
-  static_cast<rapidjson::Value&>(doc) = static_cast<rapidjson::Value&>(scratch);
-  return ok;
 }
 
 }  // namespace sio::protocol::detail

@@ -109,7 +109,11 @@ error parse_text(std::string_view m, const DecoderOptions& options, Packet& p,
   }
 
   if (i < n) {
-    if (!detail::parse_json(m.substr(i), p.data, options.max_depth)) return error::invalid_payload;
+    // In a binary packet, an object naming "_placeholder" must not repeat a key: readers differ on
+    // which of two values counts (JSON.parse takes the last), and the attachment it names must be
+    // the one every reader would find.
+    const std::string_view unambiguous = is_binary(p.type) ? "_placeholder" : "";
+    if (!detail::parse_json(m.substr(i), p.data, options.max_depth, unambiguous)) return error::invalid_payload;
     p.has_data = true;
   }
 

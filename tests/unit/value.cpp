@@ -34,6 +34,25 @@ TEST_CASE("emit writes every kind of value") {
   CHECK(c.next() == std::string(R"(42["v",null,true,false,-3,4,2.5,3,"str","s2","s3",[1,"x",{"a":null}],{"k":[1,2.5,"s"]},{"q\"":"\n"}])"));
 }
 
+TEST_CASE("emit repairs strings that are not UTF-8, so every text frame is UTF-8") {
+  Fixture f;
+  Server io(f.t, f.options());
+  io.on("connection", [&](sio::Socket s) {
+    s.emit("e", std::string("\xff"), "a\xe2\x82z", sio::object{{"k\xc0", "\xed\xa0\x80"}},
+           sio::array{std::string_view("ok\xed\xb0\x80ok")});
+    s.emit("name\xfe");
+    // A received lone surrogate (its WTF-8 form in a std::string) goes back as the same escape.
+    s.on("echo", [](sio::Socket s2, sio::Args a) { s2.emit("echo-back", a, a.get<std::string>(0)); });
+  });
+  Client c(f.t);
+  c.connect();
+  CHECK(c.next() == std::string("42[\"e\",\"\xef\xbf\xbd\",\"a\xef\xbf\xbdz\",{\"k\xef\xbf\xbd\":\"\\ud800\"},"
+                                "[\"ok\\udc00ok\"]]"));
+  CHECK(c.next() == std::string("42[\"name\xef\xbf\xbd\"]"));
+  c.send_text(R"(42["echo","ok\udc00ok","\ud800"])");
+  CHECK(c.next() == std::string(R"(42["echo-back","ok\udc00ok","\ud800","ok\udc00ok"])"));
+}
+
 namespace {
 template <class T>
 const T& held(const sio::Value& v) {

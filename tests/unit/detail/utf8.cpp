@@ -94,3 +94,49 @@ TEST_CASE("is_valid_utf8 agrees with a reference decoder on every 1- and 2-byte 
         REQUIRE(is_valid_utf8(four) == reference(four));
       }
 }
+
+TEST_CASE("utf8_maximal_subpart counts the bytes one U+FFFD stands for, as a WHATWG decoder does") {
+  using sio::detail::utf8_maximal_subpart;
+  const auto subpart = [](const std::string& s) {
+    return utf8_maximal_subpart(reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  };
+  CHECK(subpart(bytes({0x80})) == 1);
+  CHECK(subpart(bytes({0xff, 0x80})) == 1);
+  CHECK(subpart(bytes({0xc0, 0xaf})) == 1);        // C0 never starts a sequence
+  CHECK(subpart(bytes({0xc3})) == 1);
+  CHECK(subpart(bytes({0xe2, 0x82})) == 2);        // truncated: one replacement for both
+  CHECK(subpart(bytes({0xe2, 0x82, 0x41})) == 2);
+  CHECK(subpart(bytes({0xe0, 0x80, 0x80})) == 1);  // overlong: the second byte is out of range
+  CHECK(subpart(bytes({0xed, 0xa0, 0x80})) == 1);  // a surrogate, in UTF-8 terms
+  CHECK(subpart(bytes({0xf0, 0x9f, 0x98})) == 3);
+  CHECK(subpart(bytes({0xf0, 0x9f, 0x98, 0x41})) == 3);
+  CHECK(subpart(bytes({0xf4, 0x90, 0x80, 0x80})) == 1);
+  CHECK(subpart(bytes({0xf0, 0x9f, 0x41})) == 2);
+}
+
+TEST_CASE("wtf8_surrogate reads the three-byte form of a surrogate and nothing else") {
+  using sio::detail::wtf8_surrogate;
+  const auto unit = [](const std::string& s) {
+    return static_cast<unsigned>(wtf8_surrogate(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
+  };
+  CHECK(unit(bytes({0xed, 0xa0, 0x80})) == 0xd800);
+  CHECK(unit(bytes({0xed, 0xaf, 0xbf})) == 0xdbff);
+  CHECK(unit(bytes({0xed, 0xb0, 0x80})) == 0xdc00);
+  CHECK(unit(bytes({0xed, 0xbf, 0xbf, 0x41})) == 0xdfff);
+  CHECK(unit(bytes({0xed, 0x9f, 0xbf})) == 0);      // U+D7FF, a character
+  CHECK(unit(bytes({0xed, 0xa0})) == 0);            // truncated
+  CHECK(unit(bytes({0xed, 0xa0, 0x41})) == 0);
+  CHECK(unit(bytes({0xee, 0xa0, 0x80})) == 0);
+}
+
+TEST_CASE("append_utf8 writes every length, and surrogates in their three-byte form") {
+  using sio::detail::append_utf8;
+  std::string s;
+  for (char32_t cp : {char32_t{0x41}, char32_t{0xe9}, char32_t{0x20ac}, char32_t{0x1f600}, char32_t{0x10ffff}})
+    append_utf8(s, cp);
+  CHECK(s == "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf");
+  CHECK(is_valid_utf8(s));
+  s.clear();
+  append_utf8(s, 0xdc00);
+  CHECK(s == bytes({0xed, 0xb0, 0x80}));
+}
