@@ -34,6 +34,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -623,6 +624,9 @@ struct Settings {
   std::size_t slow_receivers = 20;     // well-behaved receivers beside the one that stops reading
   std::size_t slow_messages = 10000;   // broadcasts of slow_size bytes, in batches of 100
   std::size_t slow_size = 1000;
+  double soak_seconds = 600;           // the soak (tests/soak): how long, how many, how much churn
+  std::size_t soak_clients = 1000;
+  std::size_t soak_churn = 10;         // clients closed and replaced every second
   std::size_t bcast_latency_receivers = 1000;
   std::size_t bcast_latency_samples = 200;
   std::size_t echo_size = 32;
@@ -655,6 +659,7 @@ class Bench {
         else if (name == "throughput") ok = throughput();
         else if (name == "broadcast") ok = broadcast();
         else if (name == "slow") ok = slow();
+        else if (name == "soak") ok = soak();
         else throw std::invalid_argument("unknown scenario " + name);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "load: %s: %s failed: %s\n", s_.server_name.c_str(), name.c_str(), e.what());
@@ -1129,6 +1134,112 @@ class Bench {
     return true;
   }
 
+  // -- soak ---------------------------------------------------------------------------------
+
+  /// What the soak counts: acks awaited, broadcasts of the wrong size, clients the server closed.
+  class SoakListener final : public Listener {
+   public:
+    void on_ack(Client&, std::uint64_t id, std::string_view) override { outstanding.erase(id); }
+    void on_failed(Client& c) override {
+      ++server_closed;
+      last_failure = c.failure;
+    }
+    std::unordered_map<std::uint64_t, const Client*> outstanding;  // ack id -> the client that asked
+    std::size_t server_closed = 0;
+    std::string last_failure;
+  };
+
+  /// soak_clients clients for soak_seconds. Every second soak_churn of them are closed and
+  /// replaced by new ones, ten broadcasts of 1 KB go to all, and 100 clients send an echo with
+  /// an ack; one client reads in bursts (it stops for 10 s of every 30, long enough for its
+  /// queue to grow, short enough to answer its pings in time). The server's RSS is read every
+  /// 10 s. Every ack must come back and no client may be closed by the server.
+  bool soak() {
+    std::vector<ClientPtr> pool;
+    if (!connect(pool, s_.soak_clients)) return false;
+    SoakListener listener;
+    for (auto& c : pool) c->listener = &listener;
+    const std::string bcast = broadcast_packet(1000);
+    const std::size_t frame_size = bcast.size() + 1 - std::string("[\"broadcast\",").size() + std::string("[\"bcast\",").size();
+    for (auto& c : pool) c->expected_bcast_size = frame_size;
+    std::vector<std::pair<double, long>> rss;  // (seconds, KiB)
+    std::uint64_t id = 0, broadcasts = 0, echoes = 0, churned = 0;
+    std::size_t next_churn = 1, next_echo = 1;  // pool[0] is the bursty reader
+    const auto began = Clock::now();
+    for (std::size_t second = 0; second < static_cast<std::size_t>(s_.soak_seconds); ++second) {
+      if (second % 30 == 0) pool[0]->pause_reading();
+      if (second % 30 == 10) pool[0]->resume_reading();
+      for (std::size_t k = 0; k < s_.soak_churn; ++k, ++churned) {
+        if (next_churn >= pool.size()) next_churn = 2;  // pool[1] sends the broadcasts
+        auto& c = pool[next_churn++];
+        c->listener = nullptr;
+        c->close();
+        // Its acks in flight go with it.
+        for (auto it = listener.outstanding.begin(); it != listener.outstanding.end();)
+          it = it->second == c.get() ? listener.outstanding.erase(it) : std::next(it);
+        c = std::make_shared<Client>(gen_, pool.size() + churned);
+        c->listener = &listener;
+        c->expected_bcast_size = frame_size;
+        c->start();
+      }
+      if (pool[1]->state() == Client::State::ready)
+        for (int b = 0; b < 10; ++b, ++broadcasts) pool[1]->send_message(bcast);
+      for (int e = 0; e < 100; ++e) {
+        if (next_echo >= pool.size()) next_echo = 1;
+        auto& c = pool[next_echo++];
+        if (c->state() != Client::State::ready) continue;
+        listener.outstanding.emplace(++id, c.get());
+        c->send_message(echo_packet(id));
+        ++echoes;
+      }
+      gen_.run_for(1.0);
+      if (second % 10 == 9) {
+        rss.emplace_back(seconds_between(began, Clock::now()), process_rss_kib(gen_.server_pid()));
+        std::fprintf(stderr, "load: %s: soak: %zu s, RSS %ld KiB, %zu acks awaited, %zu closed by the server\n",
+                     s_.server_name.c_str(), second + 1, rss.back().second, listener.outstanding.size(),
+                     listener.server_closed);
+      }
+      if (listener.server_closed) break;
+    }
+    pool[0]->resume_reading();
+    gen_.run_until([&] { return listener.outstanding.empty() || listener.server_closed > 0; }, 20);
+    std::size_t bad = 0;
+    for (auto& c : pool) bad += c->bad_bcasts;
+    // Drift: the median of the last minute's samples against that of the second minute (the
+    // first is warm-up: allocator pools and the kernel settle).
+    auto median_between = [&](double from, double to) {
+      std::vector<double> v;
+      for (const auto& [t, kib] : rss)
+        if (t >= from && t < to) v.push_back(static_cast<double>(kib));
+      return v.empty() ? 0.0 : quantile(v, 0.5);
+    };
+    const double total = seconds_between(began, Clock::now());
+    const double reference = median_between(60, 120);
+    const double last = median_between(total - 60, total + 1);
+    JsonLine line("soak");
+    line.add("server", s_.server_name)
+        .add("seconds", total)
+        .add("clients", pool.size())
+        .add("churned", static_cast<double>(churned))
+        .add("broadcasts", static_cast<double>(broadcasts))
+        .add("echoes", static_cast<double>(echoes))
+        .add("acks_missing", listener.outstanding.size())
+        .add("closed_by_server", listener.server_closed)
+        .add("bad_broadcasts", bad)
+        .add("rss_reference_kib", reference)
+        .add("rss_last_kib", last)
+        .add("rss_drift_pct", reference > 0 ? (last - reference) * 100 / reference : 0.0);
+    std::string samples = "[";
+    for (const auto& [t, kib] : rss) samples += (samples.size() > 1 ? "," : "") + std::string("[") + std::to_string(static_cast<long>(t)) + "," + std::to_string(kib) + "]";
+    line.add_raw("rss", samples + "]").print();
+    for (auto& c : pool) c->listener = nullptr;
+    close_all(pool);
+    if (listener.server_closed) return error("the server closed a client: " + listener.last_failure);
+    if (!listener.outstanding.empty()) return error(std::to_string(listener.outstanding.size()) + " acks never came back");
+    if (bad) return error("broadcasts of the wrong size");
+    return true;
+  }
+
   const Settings& s_;
   Generator gen_;
   std::string last_error_;
@@ -1144,13 +1255,14 @@ std::vector<std::size_t> parse_list(const std::string& s) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: sio_bench_load --port P --server-pid PID --scenarios memory,storm,latency,throughput,broadcast,slow\n"
+               "usage: sio_bench_load --port P --server-pid PID --scenarios memory,storm,latency,throughput,broadcast,slow,soak\n"
                "  [--name NAME] [--sources N] [--in-flight N] [--storm 1000,5000] [--memory 0,1000,...]\n"
                "  [--hold-pings] [--ping-interval S] [--latency-samples N] [--latency-warmup N] [--latency-idle N]\n"
                "  [--throughput-clients N] [--throughput-seconds S] [--burst-receivers 500,5000]\n"
                "  [--burst-sizes 100,1000] [--burst-messages N] [--burst-target N]\n"
                "  [--bcast-latency-receivers N] [--bcast-latency-samples N] [--slow-receivers N]\n"
-               "  [--slow-messages N] [--timeout S] [--marks]\n");
+               "  [--slow-messages N] [--soak-seconds S] [--soak-clients N] [--soak-churn N]\n"
+               "  [--timeout S] [--marks]\n");
   return 2;
 }
 
@@ -1187,6 +1299,9 @@ int main(int argc, char** argv) {
       else if (a == "--burst-messages") s.burst_messages = std::stoul(value());
       else if (a == "--slow-receivers") s.slow_receivers = std::stoul(value());
       else if (a == "--slow-messages") s.slow_messages = std::stoul(value());
+      else if (a == "--soak-seconds") s.soak_seconds = std::stod(value());
+      else if (a == "--soak-clients") s.soak_clients = std::stoul(value());
+      else if (a == "--soak-churn") s.soak_churn = std::stoul(value());
       else if (a == "--burst-target") s.burst_target = std::stoul(value());
       else if (a == "--bcast-latency-receivers") s.bcast_latency_receivers = std::stoul(value());
       else if (a == "--bcast-latency-samples") s.bcast_latency_samples = std::stoul(value());
