@@ -20,7 +20,9 @@ namespace sio {
 struct CorsOptions {
   /// Allowed origins, e.g. {"https://example.com"}; {"*"} allows any. Empty: no CORS headers.
   std::vector<std::string> origins;
-  /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests).
+  /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests). Browsers
+  /// send credentials only to origins listed by name: with {"*"} the answer stays
+  /// `Access-Control-Allow-Origin: *`, as with Node's `cors: { origin: "*", credentials: true }`.
   bool credentials = false;
 };
 

@@ -11,11 +11,12 @@ transport::Headers cors_headers(const ServerOptions& options, const transport::H
   if (options.cors_origins.empty()) return headers;
   const std::string_view origin = request.header("Origin");
   const auto& origins = options.cors_origins;
-  const bool any = std::find(origins.begin(), origins.end(), "*") != origins.end();
-  if (any && !options.cors_credentials) {
+  if (std::find(origins.begin(), origins.end(), "*") != origins.end()) {
+    // A star even with credentials, as Node's `cors` does: browsers then refuse credentialed
+    // requests, where echoing every origin would let any page make them with the user's cookies.
     headers.emplace_back("Access-Control-Allow-Origin", "*");
   } else {
-    const bool listed = any || std::find(origins.begin(), origins.end(), origin) != origins.end();
+    const bool listed = std::find(origins.begin(), origins.end(), origin) != origins.end();
     if (listed && !origin.empty()) headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
     headers.emplace_back("Vary", "Origin");
   }

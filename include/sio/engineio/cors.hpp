@@ -13,8 +13,10 @@ namespace sio::engineio {
 /// The CORS headers for a response to `request` under `options` (ServerOptions::cors_origins and
 /// ServerOptions::cors_credentials); none when no origin is configured.
 ///
-/// With "*" and no credentials the answer is `Access-Control-Allow-Origin: *`; otherwise a listed
-/// origin (any origin with "*") is echoed, with `Vary: Origin` so that caches keep answers apart.
+/// With "*" the answer is `Access-Control-Allow-Origin: *`, with or without credentials (as Node's
+/// `cors` package answers `origin: "*"`: browsers refuse credentialed requests on a star, which is
+/// the point); otherwise a listed origin is echoed, with `Vary: Origin` so that caches keep
+/// answers apart.
 transport::Headers cors_headers(const ServerOptions& options, const transport::HttpRequest& request);
 
 /// True when `request` is a CORS preflight that the server answers itself: CORS is configured

@@ -32,7 +32,8 @@ struct ServerOptions {
   bool allow_upgrades = true;
   /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
   std::vector<std::string> cors_origins;
-  /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
+  /// Sends `Access-Control-Allow-Credentials: true`. Browsers send credentials (cookies) only to
+  /// origins listed by name: with "*" the answer stays `Access-Control-Allow-Origin: *`.
   bool cors_credentials = false;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;

@@ -1170,9 +1170,10 @@ TEST_CASE("server: CORS with a list of origins and credentials") {
   any.cors_origins = {"*"};
   any.cors_credentials = true;
   Fixture g(any);
-  auto echoed = g.t.request("GET", base + "?EIO=4&transport=polling", {}, {{"Origin", "http://z.example"}});
-  CHECK(echoed->header("Access-Control-Allow-Origin") == "http://z.example");
-  CHECK(echoed->header("Access-Control-Allow-Credentials") == "true");
+  // As Node's cors package: a star stays a star, so browsers keep credentials from unlisted pages.
+  auto star = g.t.request("GET", base + "?EIO=4&transport=polling", {}, {{"Origin", "http://z.example"}});
+  CHECK(star->header("Access-Control-Allow-Origin") == "*");
+  CHECK(star->header("Access-Control-Allow-Credentials") == "true");
 }
 
 TEST_CASE("server: allow_request refuses handshakes with 403") {
