@@ -19,6 +19,11 @@ namespace sio {
 /// Cross-origin settings for browser clients served from another origin.
 struct CorsOptions {
   /// Allowed origins, e.g. {"https://example.com"}; {"*"} allows any. Empty: no CORS headers.
+  ///
+  /// Browsers do not apply CORS to WebSockets, so without "*" the server checks WebSocket
+  /// handshakes itself: one whose Origin is neither listed nor the server's own (its host and port
+  /// equal the Host header) is refused with 403. A handshake without Origin (clients that are not
+  /// browsers, such as Node's) passes.
   std::vector<std::string> origins;
   /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests). Browsers
   /// send credentials only to origins listed by name: with {"*"} the answer stays

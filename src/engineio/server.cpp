@@ -120,6 +120,10 @@ int Server::on_ws_validate(const transport::HttpRequest& request, std::string& b
     ec = error::unknown_transport;
   } else if (is_invalid_origin(request.header("Origin"))) {
     ec = error::bad_request;
+  } else if (!websocket_origin_allowed(options_, request)) {
+    detail::log(options_.logger, LogLevel::warn, "refused WebSocket from ", request.remote_address, ": Origin ",
+                request.header("Origin"), " is not among cors_origins");
+    ec = error::forbidden;
   } else if (!sid.empty()) {
     // A known sid is accepted even when it cannot upgrade (already upgraded, upgrading): the
     // socket is then closed after the handshake, which clients handle better than an HTTP error.

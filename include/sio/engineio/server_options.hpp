@@ -30,7 +30,9 @@ struct ServerOptions {
   bool websocket = true;
   /// Polling sessions may upgrade to WebSocket (announced in `upgrades`).
   bool allow_upgrades = true;
-  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
+  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin. Without "*",
+  /// WebSocket handshakes from other origins are refused too (403), since browsers do not apply
+  /// CORS to WebSockets: see websocket_origin_allowed() in sio/engineio/cors.hpp.
   std::vector<std::string> cors_origins;
   /// Sends `Access-Control-Allow-Credentials: true`. Browsers send credentials (cookies) only to
   /// origins listed by name: with "*" the answer stays `Access-Control-Allow-Origin: *`.

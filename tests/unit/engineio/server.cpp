@@ -1176,6 +1176,45 @@ TEST_CASE("server: CORS with a list of origins and credentials") {
   CHECK(star->header("Access-Control-Allow-Credentials") == "true");
 }
 
+TEST_CASE("server: with named origins, WebSockets from other origins are refused with 403") {
+  ServerOptions o = conformance_options();
+  o.cors_origins = {"http://a.example"};
+  Fixture f(o);
+  const sio::transport::Headers evil{{"Origin", "http://evil.example"}, {"Host", "server:3000"}};
+
+  auto handshake = f.t.connect(base + "?EIO=4&transport=websocket", evil);
+  CHECK_FALSE(handshake->accepted());
+  CHECK(handshake->refused_status() == 403);
+  CHECK(handshake->refused_body() == json_error(4, "Forbidden"));
+  CHECK(f.server->session_count() == 0);
+
+  // A polling session's upgrade from another origin is refused; the session goes on polling.
+  const std::string sid = test::open_polling(f.t, base, {{"Origin", "http://a.example"}});
+  REQUIRE_FALSE(sid.empty());
+  auto upgrade = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid, evil);
+  CHECK(upgrade->refused_status() == 403);
+  CHECK(upgrade->refused_body() == json_error(4, "Forbidden"));
+  auto echo = test::post(f.t, sid, "4still");
+  CHECK(echo->status == 200);
+  f.t.run_pending();
+  CHECK(test::poll(f.t, sid)->body == "4still");
+
+  // Listed, the server's own origin, and no Origin at all (not a browser) pass.
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://a.example"}})->accepted());
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://server:3000"}, {"Host", "server:3000"}})
+            ->accepted());
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket")->accepted());
+  CHECK(test::upgrade(f.t, sid) != nullptr);
+  CHECK(f.handler.closed.empty());
+}
+
+TEST_CASE("server: with any origin, WebSockets from every origin are accepted") {
+  ServerOptions o = conformance_options();
+  o.cors_origins = {"*"};
+  Fixture f(o);
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://evil.example"}})->accepted());
+}
+
 TEST_CASE("server: allow_request refuses handshakes with 403") {
   ServerOptions o = conformance_options();
   int calls = 0;
