@@ -37,6 +37,12 @@ struct ServerOptions {
   /// Sends `Access-Control-Allow-Credentials: true`. Browsers send credentials (cookies) only to
   /// origins listed by name: with "*" the answer stays `Access-Control-Allow-Origin: *`.
   bool cors_credentials = false;
+  /// Reverse proxies in front of the server, each appending the address it saw to
+  /// `X-Forwarded-For`; 0 when clients connect directly. Every request of a session must come
+  /// from the client address its handshake came from (see client_address() in
+  /// sio/engineio/client_address.hpp): set this when a proxy stands in front, or every client
+  /// has the proxy's address, and never when none does, or clients choose their own address.
+  std::size_t trusted_proxies = 0;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;
   /// Where refused requests and bad input are reported; silent when empty.
