@@ -1,6 +1,7 @@
 # Hostile clients: one Node script per case in tests/hostile/, each run against sio's interop
 # server with a well-behaved client connected throughout. Every script is a CTest test of its own,
-# `test_hostile:<case>`; a new case is a new <case>.test.js file, nothing else.
+# `test_hostile:<case>`; a new case is a new <case>.test.js file, nothing else. A case that needs
+# the server set up otherwise names its flags in a `// server-args:` line (hostile.cpp).
 
 set(sio_hostile_dir ${CMAKE_CURRENT_SOURCE_DIR}/hostile)
 add_executable(test_hostile ${sio_hostile_dir}/hostile.cpp $<TARGET_OBJECTS:sio_catch_main>)

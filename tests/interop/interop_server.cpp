@@ -1,6 +1,8 @@
 // The server the interop tests drive with the official JavaScript client (see the contract in
 // tests/interop/reference-server.js, which implements the same on Node's own server).
-// Usage: interop_server [port]   prints "listening <port>" once bound on 127.0.0.1.
+// Usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials]
+// prints "listening <port>" once bound on 127.0.0.1. The CORS flags set ServerOptions::cors for
+// the hostile cases that need it (tests/hostile/hostile.cpp); the interop scenarios pass none.
 
 #include <sio.hpp>
 
@@ -28,10 +30,23 @@ std::vector<std::string> string_list(const rapidjson::Value& v) {
 
 int main(int argc, char** argv) {
   using namespace std::chrono_literals;
-  const int port = argc > 1 ? std::atoi(argv[1]) : 0;
+  int port = 0;
+  sio::ServerOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--cors-origin" && i + 1 < argc) {
+      options.cors.origins.emplace_back(argv[++i]);
+    } else if (arg == "--cors-credentials") {
+      options.cors.credentials = true;
+    } else if (i == 1 && arg.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::atoi(arg.c_str());
+    } else {
+      std::fprintf(stderr, "usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials]\n");
+      return 2;
+    }
+  }
   asio::io_context ioc(1);
 
-  sio::ServerOptions options;
   options.ping_interval = 300ms;
   options.ping_timeout = 200ms;
   options.max_http_buffer_size = 1'000'000;
