@@ -139,7 +139,7 @@ int Server::on_ws_validate(const transport::HttpRequest& request, std::string& b
                 request.header("Origin"), " is not among cors_origins");
     ec = error::forbidden;
   } else if (!sid.empty()) {
-    // A known sid is accepted even when it cannot upgrade (already upgraded, upgrading): the
+    // A known sid from its own client is accepted even when it cannot upgrade (already upgraded, upgrading): the
     // socket is then closed after the handshake, which clients handle better than an HTTP error.
     if (!own_session(*host_, request, sid, options_.logger)) ec = error::unknown_sid;
   } else {
