@@ -20,7 +20,7 @@ HttpRequest from(std::string peer, Headers headers = {}) {
 
 }  // namespace
 
-TEST_CASE("client_address: without trusted proxies, the peer; X-Forwarded-For is not read") {
+TEST_CASE("client_address: without trusted proxies, the peer, and X-Forwarded-For is not read") {
   CHECK(client_address(from("127.0.0.1"), 0) == "127.0.0.1");
   CHECK(client_address(from("127.0.0.1", {{"X-Forwarded-For", "10.9.9.9"}}), 0) == "127.0.0.1");
 }
