@@ -1,7 +1,7 @@
 # Hostile clients: one Node script per case in tests/hostile/, each run against sio's interop
 # server with a well-behaved client connected throughout. Every script is a CTest test of its own,
-# `test_hostile:<case>`; a new case is a new <case>.test.js file, nothing else. A script whose
-# first line is `// server: <options>` has the interop server started with those options.
+# `test_hostile:<case>`; a new case is a new <case>.test.js file, nothing else. A case that needs
+# the server set up otherwise names its flags in a `// server-args:` line (hostile.cpp).
 
 set(sio_hostile_dir ${CMAKE_CURRENT_SOURCE_DIR}/hostile)
 add_executable(test_hostile ${sio_hostile_dir}/hostile.cpp $<TARGET_OBJECTS:sio_catch_main>)
@@ -17,12 +17,6 @@ list(SORT sio_hostile_scripts)
 foreach(script IN LISTS sio_hostile_scripts)
   get_filename_component(hostile_case ${script} NAME)
   string(REGEX REPLACE "\\.test\\.js$" "" hostile_case ${hostile_case})
-  file(STRINGS ${script} hostile_first_line LIMIT_COUNT 1)
-  set(hostile_server_args "")
-  if(hostile_first_line MATCHES "^// server: (.*)$")
-    set(hostile_server_args "${CMAKE_MATCH_1}")
-  endif()
   add_test(NAME "test_hostile:${hostile_case}" COMMAND test_hostile)
-  set_tests_properties("test_hostile:${hostile_case}" PROPERTIES
-    ENVIRONMENT "SIO_HOSTILE_SCRIPT=${script};SIO_HOSTILE_SERVER_ARGS=${hostile_server_args}")
+  set_tests_properties("test_hostile:${hostile_case}" PROPERTIES ENVIRONMENT "SIO_HOSTILE_SCRIPT=${script}")
 endforeach()

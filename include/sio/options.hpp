@@ -19,8 +19,15 @@ namespace sio {
 /// Cross-origin settings for browser clients served from another origin.
 struct CorsOptions {
   /// Allowed origins, e.g. {"https://example.com"}; {"*"} allows any. Empty: no CORS headers.
+  ///
+  /// Browsers do not apply CORS to WebSockets, so without "*" the server checks WebSocket
+  /// handshakes itself: one whose Origin is neither listed nor the server's own (its host and port
+  /// equal the Host header) is refused with 403. A handshake without Origin (clients that are not
+  /// browsers, such as Node's) passes.
   std::vector<std::string> origins;
-  /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests).
+  /// Send `Access-Control-Allow-Credentials: true` (cookies with cross-origin requests). Browsers
+  /// send credentials only to origins listed by name: with {"*"} the answer stays
+  /// `Access-Control-Allow-Origin: *`, as with Node's `cors: { origin: "*", credentials: true }`.
   bool credentials = false;
 };
 
@@ -87,6 +94,13 @@ struct ServerOptions {
   bool allow_upgrades = true;
   /// Cross-origin settings.
   CorsOptions cors;
+  /// Number of reverse proxies in front of the server (nginx, a load balancer...), each of which
+  /// appends the address it saw to `X-Forwarded-For`; 0 (the default) when clients connect
+  /// directly. A connection's requests must all come from the address that opened it, so that
+  /// nobody else can take it over with its id: behind a proxy that address is the one the
+  /// proxies recorded, the n-th from the right in `X-Forwarded-For`. Leave it 0 without a proxy:
+  /// clients would choose their own address.
+  std::size_t trusted_proxies = 0;
   /// Decides on each new connection from its first request; false refuses it with 403.
   std::function<bool(const transport::HttpRequest&)> allow_request;
   /// Serve the browser client at `<path>socket.io.js` (and `.map`) from `client_file`.

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sio/engineio/client_address.hpp"
 #include "sio/engineio/cors.hpp"
 #include "sio/engineio/detail/log.hpp"
 #include "sio/engineio/detail/server_session.hpp"
@@ -18,6 +19,19 @@ namespace {
 // when absent. Not URL-decoded: the values the server reads are made of URL-safe characters.
 std::string_view query_value(std::string_view query, std::string_view name) noexcept {
   return transport::query_raw(query, name).value_or(std::string_view{});
+}
+
+// The open session `sid` when `request` comes from the client that opened it; null otherwise. A
+// client presenting another's sid is told, like one presenting an unknown sid, that there is no
+// such session (it learns nothing), and the server's log says who tried.
+detail::ServerSession* own_session(detail::SessionHost& host, const transport::HttpRequest& request,
+                                   std::string_view sid, const Logger& logger) {
+  detail::ServerSession* s = host.lookup(sid);
+  if (!s || s->from_own_client(request)) return s;
+  detail::log(logger, LogLevel::warn, "session ", s->id(), ": refused ", request.method, " ",
+              query_value(request.query, "transport"), " from ", client_address(request, host.options.trusted_proxies),
+              " (peer ", request.remote_address, "): the session was opened from ", s->client_address());
+  return nullptr;
 }
 
 }  // namespace
@@ -82,7 +96,7 @@ void Server::on_http(std::shared_ptr<transport::HttpExchange> exchange) {
   if (!polling && !websocket) return respond_error(*exchange, error::unknown_transport, options_);
   if (is_invalid_origin(req.header("Origin"))) return respond_error(*exchange, error::bad_request, options_);
   if (const std::string_view sid = query_value(req.query, "sid"); !sid.empty()) {
-    detail::ServerSession* s = host_->lookup(sid);
+    detail::ServerSession* s = own_session(*host_, req, sid, options_.logger);
     if (!s) return respond_error(*exchange, error::unknown_sid, options_);
     // Plain HTTP only ever carries polling; an upgraded session has left it.
     if (!polling || s->transport() != TransportKind::polling)
@@ -121,10 +135,14 @@ int Server::on_ws_validate(const transport::HttpRequest& request, std::string& b
     ec = error::unknown_transport;
   } else if (is_invalid_origin(request.header("Origin"))) {
     ec = error::bad_request;
+  } else if (!websocket_origin_allowed(options_, request)) {
+    detail::log(options_.logger, LogLevel::warn, "refused WebSocket from ", request.remote_address, ": Origin ",
+                request.header("Origin"), " is not among cors_origins");
+    ec = error::forbidden;
   } else if (!sid.empty()) {
-    // A known sid is accepted even when it cannot upgrade (already upgraded, upgrading): the
+    // A known sid from its own client is accepted even when it cannot upgrade (already upgraded, upgrading): the
     // socket is then closed after the handshake, which clients handle better than an HTTP error.
-    if (!host_->lookup(sid)) ec = error::unknown_sid;
+    if (!own_session(*host_, request, sid, options_.logger)) ec = error::unknown_sid;
   } else {
     ec = check_handshake(request);
   }
@@ -135,7 +153,9 @@ int Server::on_ws_validate(const transport::HttpRequest& request, std::string& b
 
 void Server::on_ws_open(std::shared_ptr<transport::WsConnection> connection, transport::HttpRequest request) {
   if (const std::string_view sid = query_value(request.query, "sid"); !sid.empty()) {
-    detail::ServerSession* s = host_->lookup(sid);
+    // Checked again here, where the session would change hands: a transport need not ask
+    // on_ws_validate first (its default accepts everything).
+    detail::ServerSession* s = own_session(*host_, request, sid, options_.logger);
     if (!s || !s->can_upgrade() || !options_.allow_upgrades) {
       connection->close(transport::CloseCode::normal);
       return;

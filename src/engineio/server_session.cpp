@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sio/engineio/client_address.hpp"
 #include "sio/engineio/cors.hpp"
 #include "sio/engineio/detail/log.hpp"
 #include "sio/engineio/http_errors.hpp"
@@ -100,11 +101,16 @@ ServerSession::ServerSession(SessionHost& host, std::string id, transport::HttpR
     : host_(host),
       id_(std::move(id)),
       request_(std::move(request)),
+      client_address_(engineio::client_address(request_, host.options.trusted_proxies)),
       opened_at_(std::chrono::system_clock::now()),
       kind_(kind) {
   // Session::request() serves the handshake's headers and query; a body would only take room.
   request_.body = std::string();
   request_.headers.shrink_to_fit();
+}
+
+bool ServerSession::from_own_client(const transport::HttpRequest& request) const noexcept {
+  return engineio::client_address(request, host_.options.trusted_proxies) == client_address_;
 }
 
 void ServerSession::send_queued(const Frame& frame) {

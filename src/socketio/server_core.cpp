@@ -69,6 +69,7 @@ engineio::ServerOptions ServerCore::engine_options() const {
   e.allow_upgrades = options_.allow_upgrades;
   e.cors_origins = options_.cors.origins;
   e.cors_credentials = options_.cors.credentials;
+  e.trusted_proxies = options_.trusted_proxies;
   e.allow_request = options_.allow_request;
   e.max_sessions = options_.max_sessions;
   e.logger = options_.logger;

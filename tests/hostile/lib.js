@@ -45,11 +45,14 @@ function endpoint(url, query = {}) {
 }
 
 /// One HTTP request; resolves with { status, headers, body } (body as a Buffer). `body` may be a
-/// string or a Buffer, sent as it is.
-function request(url, { method = "GET", path = "/", headers = {}, body } = {}, ms = WAIT_MS) {
+/// string or a Buffer, sent as it is. `local_address` is the loopback address to send from
+/// (another client than the bystanders' 127.0.0.1, e.g. "127.0.0.2").
+function request(url, { method = "GET", path = "/", headers = {}, body, local_address } = {}, ms = WAIT_MS) {
   return within(
     new Promise((resolve, reject) => {
-      const req = http.request(new URL(path, url), { method, headers, agent: false }, (res) => {
+      const options = { method, headers, agent: false };
+      if (local_address) options.localAddress = local_address;
+      const req = http.request(new URL(path, url), options, (res) => {
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -65,7 +68,9 @@ function request(url, { method = "GET", path = "/", headers = {}, body } = {}, m
 
 /// A raw WebSocket on the Engine.IO endpoint. `messages` collects what arrives (text as strings,
 /// binary as Buffers); next() resolves with the next one; closed resolves with { code, reason }.
-/// With `answer_pings`, each ping is answered with one pong and counted in `pings` instead.
+/// With `answer_pings`, each ping is answered with one pong and counted in `pings` instead. Other
+/// options go to the `ws` constructor (`origin`, `localAddress`...). A refused handshake rejects
+/// `opened` with an error whose `status` and `body` are the server's answer (see refusal()).
 function raw_websocket(url, query = {}, { answer_pings = false, ...options } = {}) {
   const u = endpoint(url, { transport: "websocket", ...query });
   u.protocol = "ws:";
@@ -94,7 +99,17 @@ function raw_websocket(url, query = {}, { answer_pings = false, ...options } = {
     new Promise((resolve, reject) => {
       ws.once("open", resolve);
       ws.once("error", reject);
-      ws.once("unexpected-response", (_, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+      ws.once("unexpected-response", (req, res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          const error = new Error(`upgrade refused: HTTP ${res.statusCode}`);
+          error.status = res.statusCode;
+          error.body = Buffer.concat(chunks).toString("utf8");
+          reject(error);
+          req.destroy();
+        });
+      });
     }),
     WAIT_MS,
     "WebSocket open",
@@ -126,6 +141,19 @@ function raw_websocket(url, query = {}, { answer_pings = false, ...options } = {
   });
 }
 
+/// Resolves with the { status, body } with which the server refused the handshake of `c` (a
+/// raw_websocket()); rejects if the WebSocket opened instead.
+async function refusal(c) {
+  try {
+    await c.opened;
+  } catch (error) {
+    if (error.status) return { status: error.status, body: error.body };
+    throw error;
+  }
+  c.close();
+  throw new Error("the WebSocket handshake was accepted");
+}
+
 /// Opens a raw WebSocket that answers pings, reads the Engine.IO open packet and connects namespace
 /// "/"; resolves with the raw socket, the Engine.IO sid and the socket id (for reason_of()).
 async function raw_client(url, query = {}, options = { answer_pings: true }) {
@@ -140,4 +168,4 @@ async function raw_client(url, query = {}, options = { answer_pings: true }) {
   return { client: c, sid, id: JSON.parse(connected.slice(2)).sid };
 }
 
-module.exports = { ...lib, bystander, endpoint, request, raw_websocket, raw_client };
+module.exports = { ...lib, bystander, endpoint, request, raw_websocket, refusal, raw_client };

@@ -1,4 +1,4 @@
-// server: --ping-interval 20000 --max-buffered-bytes 262144
+// server-args: --ping-interval 20000 --max-buffered-bytes 262144
 "use strict";
 // One client stops reading (its TCP socket is paused) while another sends 10,000 broadcasts of
 // 1 KB. The server must not keep the 10 MB for it: once what waits for it would pass

@@ -1,8 +1,10 @@
 // The server the interop tests drive with the official JavaScript client (see the contract in
 // tests/interop/reference-server.js, which implements the same on Node's own server).
-// Usage: interop_server [port] [--ping-interval MS] [--max-buffered-bytes N]
-// prints "listening <port>" once bound on 127.0.0.1. The options are for cases that need another
-// setting than the contract's (the hostile clients' slow reader: a long ping interval).
+// Usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials]
+//                       [--ping-interval MS] [--max-buffered-bytes N]
+// prints "listening <port>" once bound on 127.0.0.1. The flags are for the hostile cases that
+// need another setting than the contract's (tests/hostile/hostile.cpp); the interop scenarios
+// pass none.
 
 #include <sio.hpp>
 
@@ -30,26 +32,33 @@ std::vector<std::string> string_list(const rapidjson::Value& v) {
 
 int main(int argc, char** argv) {
   using namespace std::chrono_literals;
-  const int port = argc > 1 ? std::atoi(argv[1]) : 0;
-  asio::io_context ioc(1);
-
+  int port = 0;
   sio::ServerOptions options;
   options.ping_interval = 300ms;
   options.ping_timeout = 200ms;
   options.max_http_buffer_size = 1'000'000;
   options.connect_timeout = 1000ms;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const auto value = std::strtoull(argv[i + 1], nullptr, 10);
-    if (flag == "--ping-interval") {
-      options.ping_interval = std::chrono::milliseconds(value);
-    } else if (flag == "--max-buffered-bytes") {
-      options.max_buffered_bytes = value;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--cors-origin" && i + 1 < argc) {
+      options.cors.origins.emplace_back(argv[++i]);
+    } else if (arg == "--cors-credentials") {
+      options.cors.credentials = true;
+    } else if (arg == "--ping-interval" && i + 1 < argc) {
+      options.ping_interval = std::chrono::milliseconds(std::strtoull(argv[++i], nullptr, 10));
+    } else if (arg == "--max-buffered-bytes" && i + 1 < argc) {
+      options.max_buffered_bytes = std::strtoull(argv[++i], nullptr, 10);
+    } else if (i == 1 && arg.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::atoi(arg.c_str());
     } else {
-      std::fprintf(stderr, "interop_server: unknown option %s\n", flag.c_str());
+      std::fprintf(stderr,
+                   "usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials] "
+                   "[--ping-interval MS] [--max-buffered-bytes N]\n");
       return 2;
     }
   }
+  asio::io_context ioc(1);
+
   options.logger = [](sio::LogLevel level, std::string_view msg) {
     if (level >= sio::LogLevel::warn)
       std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());

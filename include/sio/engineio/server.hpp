@@ -4,7 +4,8 @@
 ///
 /// The server is the HTTP edge: it routes each request by method, `transport` and `sid`, answers
 /// preflights and refusals (sio/engineio/cors.hpp, sio/engineio/http_errors.hpp), and hands what
-/// belongs to a session to its state machine (sio/engineio/detail/server_session.hpp).
+/// belongs to a session to its state machine (sio/engineio/detail/server_session.hpp) when it
+/// comes from the client that opened the session (sio/engineio/client_address.hpp).
 ///
 /// All of it but the constructor, a template over the transport, is compiled into sio::sio
 /// (src/engineio/server.cpp); the session machinery sits behind a pointer, so that including this
@@ -85,8 +86,9 @@ class Server final : public transport::Handler {
   void on_http(std::shared_ptr<transport::HttpExchange> exchange) override;
   /// transport::Handler: a waiting polling GET lost its client (the session closes, transport_error).
   void on_http_aborted(transport::HttpExchange& exchange) override;
-  /// transport::Handler: accepts WebSocket handshakes and upgrades of known sessions; refuses bad
-  /// ones with the same status and JSON body as HTTP.
+  /// transport::Handler: accepts WebSocket handshakes and upgrades of known sessions by the client
+  /// that opened them; refuses bad ones with the same status and JSON body as HTTP, and, with
+  /// origins named in ServerOptions::cors_origins, those from other origins (403).
   int on_ws_validate(const transport::HttpRequest& request, std::string& body) override;
   /// transport::Handler: opens a WebSocket session or starts an upgrade.
   void on_ws_open(std::shared_ptr<transport::WsConnection> connection, transport::HttpRequest request) override;

@@ -30,13 +30,22 @@ struct ServerOptions {
   bool websocket = true;
   /// Polling sessions may upgrade to WebSocket (announced in `upgrades`).
   bool allow_upgrades = true;
-  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin.
+  /// Origins allowed by CORS; empty sends no CORS headers, "*" allows any origin. Without "*",
+  /// WebSocket handshakes from other origins are refused too (403), since browsers do not apply
+  /// CORS to WebSockets: see websocket_origin_allowed() in sio/engineio/cors.hpp.
   std::vector<std::string> cors_origins;
-  /// Sends `Access-Control-Allow-Credentials: true` (with "*", the request's origin is echoed).
+  /// Sends `Access-Control-Allow-Credentials: true`. Browsers send credentials (cookies) only to
+  /// origins listed by name: with "*" the answer stays `Access-Control-Allow-Origin: *`.
   bool cors_credentials = false;
   /// Most sessions open at once; a handshake past it is refused with 503
   /// `{"code":3,"message":"Server busy"}`, so that a flood of handshakes cannot take all memory.
   std::size_t max_sessions = 100'000;
+  /// Reverse proxies in front of the server, each appending the address it saw to
+  /// `X-Forwarded-For`; 0 when clients connect directly. Every request of a session must come
+  /// from the client address its handshake came from (see client_address() in
+  /// sio/engineio/client_address.hpp): set this when a proxy stands in front, or every client
+  /// has the proxy's address, and never when none does, or clients choose their own address.
+  std::size_t trusted_proxies = 0;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;
   /// Where refused requests and bad input are reported; silent when empty.

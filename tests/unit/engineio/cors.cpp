@@ -59,12 +59,20 @@ TEST_CASE("cors: listed origins are echoed with Vary, others only get Vary") {
                 {"Access-Control-Allow-Credentials", "true"}});
   CHECK(sio::engineio::cors_headers(o, request("GET", {{"Origin", "http://b"}})) ==
         Headers{{"Vary", "Origin"}, {"Access-Control-Allow-Credentials", "true"}});
-  o.cors_origins = {"*"};
-  CHECK(sio::engineio::cors_headers(o, request("GET", {{"Origin", "http://b"}})) ==
-        Headers{{"Access-Control-Allow-Origin", "http://b"}, {"Vary", "Origin"},
-                {"Access-Control-Allow-Credentials", "true"}});
   CHECK(sio::engineio::cors_headers(o, request("GET", {})) ==
         Headers{{"Vary", "Origin"}, {"Access-Control-Allow-Credentials", "true"}});
+}
+
+TEST_CASE("cors: any origin with credentials is still a star, as Node's cors answers origin \"*\"") {
+  ServerOptions o;
+  o.cors_origins = {"*"};
+  o.cors_credentials = true;
+  const Headers star{{"Access-Control-Allow-Origin", "*"}, {"Access-Control-Allow-Credentials", "true"}};
+  CHECK(sio::engineio::cors_headers(o, request("GET", {{"Origin", "http://b"}})) == star);
+  CHECK(sio::engineio::cors_headers(o, request("GET", {})) == star);
+  // A star among named origins still means any origin.
+  o.cors_origins = {"http://a", "*"};
+  CHECK(sio::engineio::cors_headers(o, request("GET", {{"Origin", "http://b"}})) == star);
 }
 
 TEST_CASE("cors: a preflight gets 204 with methods and the asked headers") {
@@ -94,4 +102,36 @@ TEST_CASE("cors: an Origin with control characters is invalid, a tab is not") {
   CHECK(sio::engineio::is_invalid_origin(std::string("a\0b", 3)));
   CHECK(sio::engineio::is_invalid_origin("a\x7f"));
   CHECK_FALSE(sio::engineio::is_invalid_origin("http://\xc3\xa9"));
+}
+
+TEST_CASE("cors: WebSocket origins are checked only when origins are named") {
+  ServerOptions o;
+  const HttpRequest from_evil = request("GET", {{"Origin", "http://evil"}, {"Host", "server:3000"}});
+  CHECK(sio::engineio::websocket_origin_allowed(o, from_evil));  // no CORS configured
+  o.cors_origins = {"*"};
+  CHECK(sio::engineio::websocket_origin_allowed(o, from_evil));
+  o.cors_origins = {"http://a"};
+  CHECK_FALSE(sio::engineio::websocket_origin_allowed(o, from_evil));
+  CHECK(sio::engineio::websocket_origin_allowed(o, request("GET", {{"Origin", "http://a"}})));
+  CHECK(sio::engineio::websocket_origin_allowed(o, request("GET", {{"Host", "server:3000"}})));  // not a browser
+  CHECK_FALSE(sio::engineio::websocket_origin_allowed(o, request("GET", {{"Origin", "null"}})));
+  CHECK_FALSE(sio::engineio::websocket_origin_allowed(o, request("GET", {{"Origin", "http://a.evil"}})));
+}
+
+TEST_CASE("cors: a WebSocket from the server's own origin passes") {
+  ServerOptions o;
+  o.cors_origins = {"http://a"};
+  auto allowed = [&](std::string origin, std::string host) {
+    return sio::engineio::websocket_origin_allowed(o, request("GET", {{"Origin", origin}, {"Host", host}}));
+  };
+  CHECK(allowed("http://server:3000", "server:3000"));
+  CHECK(allowed("http://Server:3000", "server:3000"));
+  CHECK(allowed("http://server", "server:80"));
+  CHECK(allowed("https://server", "server:443"));
+  CHECK(allowed("https://[::1]:8443", "[::1]:8443"));
+  CHECK_FALSE(allowed("http://server:3001", "server:3000"));
+  CHECK_FALSE(allowed("http://server", "server:443"));
+  CHECK_FALSE(allowed("http://server:3000", ""));
+  CHECK_FALSE(allowed("server:3000", "server:3000"));  // not an origin
+  CHECK_FALSE(allowed("http://evil.server:3000", "server:3000"));
 }

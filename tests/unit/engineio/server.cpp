@@ -447,6 +447,8 @@ namespace {
 struct DirectExchange final : sio::transport::HttpExchange {
   sio::transport::HttpRequest req;
   int status = 0;
+  // Where memory::request() says its clients are: the sessions' own client.
+  DirectExchange() { req.remote_address = "127.0.0.1"; }
   std::string body;
   bool is_open = true;
   const sio::transport::HttpRequest& request() const noexcept override { return req; }
@@ -547,6 +549,134 @@ TEST_CASE("server: a waiting GET found closed at flush time ends the session (tr
   f.server->find(sid)->send(sio::engineio::make_frame(sio::engineio::PacketType::message, "lost"));
   f.t.run_pending();
   CHECK(f.handler.closed_with(sid, CloseReason::transport_error));
+}
+
+// ---- sessions belong to their client ----------------------------------------------------------------
+
+namespace {
+
+// Server options whose log lines a test can read.
+ServerOptions logged_options(std::vector<std::string>& log) {
+  ServerOptions o = conformance_options();
+  o.logger = [&log](sio::LogLevel, std::string_view line) { log.emplace_back(line); };
+  return o;
+}
+
+bool logged(const std::vector<std::string>& log, std::string_view part) {
+  for (const auto& line : log)
+    if (line.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("server: another client presenting a polling session's sid is refused, the session goes on") {
+  std::vector<std::string> log;
+  Fixture f(logged_options(log));
+  const auto sid = test::open_polling(f.t);  // from 127.0.0.1
+  REQUIRE_FALSE(sid.empty());
+  auto waiting = test::poll(f.t, sid);
+  REQUIRE_FALSE(waiting->done);
+  const std::string target = test::polling_target(base, sid);
+  const std::string unknown = json_error(1, "Session ID unknown");
+
+  SECTION("a GET would read its packets") {
+    auto intruder = f.t.request("GET", target, {}, {}, "127.0.0.2");
+    REQUIRE(intruder->done);
+    CHECK(intruder->status == 400);
+    CHECK(intruder->body == unknown);
+  }
+  SECTION("a POST would inject packets") {
+    auto intruder = f.t.request("POST", target, "4injected\x1e" "1", {}, "127.0.0.2");
+    CHECK(intruder->status == 400);
+    CHECK(intruder->body == unknown);
+    CHECK(f.handler.messages.empty());
+  }
+  SECTION("a WebSocket would take the session over") {
+    auto intruder = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid, {}, "127.0.0.2");
+    CHECK_FALSE(intruder->accepted());
+    CHECK(intruder->refused_status() == 400);
+    CHECK(intruder->refused_body() == unknown);
+  }
+  CHECK(logged(log, "session " + sid + ": refused"));
+  CHECK(logged(log, "from 127.0.0.2"));
+  CHECK_FALSE(waiting->done);  // the intruder did not end the victim's GET
+
+  // The victim still exchanges messages, and upgrades.
+  CHECK(test::post(f.t, sid, "4mine")->status == 200);
+  f.t.run_pending();
+  REQUIRE(waiting->done);
+  CHECK(waiting->body == "4mine");
+  auto ws = test::upgrade(f.t, sid);
+  REQUIRE(ws);
+  f.t.run_pending();
+  CHECK(f.server->find(sid)->transport() == TransportKind::websocket);
+  CHECK(f.handler.closed.empty());
+  CHECK(f.handler.messages == std::vector<std::pair<std::string, std::string>>{{sid, "mine"}});
+}
+
+TEST_CASE("server: another client presenting a WebSocket session's sid is refused") {
+  Fixture f;
+  auto victim = test::open_websocket(f.t);
+  REQUIRE_FALSE(victim.sid.empty());
+  auto ws = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + victim.sid, {}, "127.0.0.2");
+  CHECK(ws->refused_status() == 400);
+  CHECK(f.t.request("GET", test::polling_target(base, victim.sid), {}, {}, "127.0.0.2")->status == 400);
+  victim.ws->send_text("4still");
+  f.t.run_pending();
+  REQUIRE_FALSE(victim.ws->received().empty());
+  CHECK(victim.ws->received().front().data == "4still");
+  CHECK(f.handler.closed.empty());
+}
+
+TEST_CASE("server: behind a trusted proxy, the client is the proxy's X-Forwarded-For entry") {
+  ServerOptions o = conformance_options();
+  o.trusted_proxies = 1;
+  Fixture f(o);
+  const std::string proxy = "10.0.0.1";
+  // What a proxy such as nginx's $proxy_add_x_forwarded_for writes: the client's list, then the peer.
+  auto via = [](std::string forwarded) { return sio::transport::Headers{{"X-Forwarded-For", std::move(forwarded)}}; };
+
+  // The official client's whole life, each request through the proxy: handshake, POST, GET, upgrade.
+  auto open = f.t.request("GET", base + "?EIO=4&transport=polling", {}, via("203.0.113.7"), proxy);
+  const auto sid = test::parse_open(open->body).sid;
+  REQUIRE_FALSE(sid.empty());
+  const std::string target = test::polling_target(base, sid);
+  CHECK(f.t.request("POST", target, "4hello", via("203.0.113.7"), proxy)->status == 200);
+  f.t.run_pending();
+  auto got = f.t.request("GET", target, {}, via("203.0.113.7"), proxy);
+  CHECK(got->body == "4hello");
+
+  // Another client behind the same proxy, even one that writes the victim's address itself.
+  CHECK(f.t.request("GET", target, {}, via("203.0.113.8"), proxy)->status == 400);
+  CHECK(f.t.request("POST", target, "4x", via("203.0.113.7, 203.0.113.8"), proxy)->status == 400);
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid, via("203.0.113.8"), proxy)->refused_status() ==
+        400);
+  // A client that skips the proxy is its own address, whatever it writes.
+  CHECK(f.t.request("GET", target, {}, {}, "203.0.113.9")->status == 400);
+
+  auto ws = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid, via("203.0.113.7"), proxy);
+  REQUIRE(ws->accepted());
+  ws->send_text("2probe");
+  f.t.run_pending();
+  REQUIRE_FALSE(ws->received().empty());
+  CHECK(ws->received().front().data == "3probe");
+  ws->received().pop_front();
+  ws->send_text("5");
+  ws->send_text("4upgraded");
+  f.t.run_pending();
+  REQUIRE_FALSE(ws->received().empty());
+  CHECK(ws->received().back().data == "4upgraded");
+  CHECK(f.handler.closed.empty());
+}
+
+TEST_CASE("server: without trusted proxies, X-Forwarded-For is ignored") {
+  Fixture f;
+  const auto sid = test::open_polling(f.t, base, {{"X-Forwarded-For", "203.0.113.7"}});
+  const std::string target = test::polling_target(base, sid);
+  // The same peer with another forwarded address is the same client; another peer is not.
+  CHECK(f.t.request("POST", target, "4a", {{"X-Forwarded-For", "203.0.113.8"}})->status == 200);
+  CHECK(f.t.request("POST", target, "4b", {{"X-Forwarded-For", "203.0.113.7"}}, "127.0.0.2")->status == 400);
 }
 
 // ---- heartbeat ------------------------------------------------------------------------------------
@@ -1197,9 +1327,49 @@ TEST_CASE("server: CORS with a list of origins and credentials") {
   any.cors_origins = {"*"};
   any.cors_credentials = true;
   Fixture g(any);
-  auto echoed = g.t.request("GET", base + "?EIO=4&transport=polling", {}, {{"Origin", "http://z.example"}});
-  CHECK(echoed->header("Access-Control-Allow-Origin") == "http://z.example");
-  CHECK(echoed->header("Access-Control-Allow-Credentials") == "true");
+  // As Node's cors package: a star stays a star, so browsers keep credentials from unlisted pages.
+  auto star = g.t.request("GET", base + "?EIO=4&transport=polling", {}, {{"Origin", "http://z.example"}});
+  CHECK(star->header("Access-Control-Allow-Origin") == "*");
+  CHECK(star->header("Access-Control-Allow-Credentials") == "true");
+}
+
+TEST_CASE("server: with named origins, WebSockets from other origins are refused with 403") {
+  ServerOptions o = conformance_options();
+  o.cors_origins = {"http://a.example"};
+  Fixture f(o);
+  const sio::transport::Headers evil{{"Origin", "http://evil.example"}, {"Host", "server:3000"}};
+
+  auto handshake = f.t.connect(base + "?EIO=4&transport=websocket", evil);
+  CHECK_FALSE(handshake->accepted());
+  CHECK(handshake->refused_status() == 403);
+  CHECK(handshake->refused_body() == json_error(4, "Forbidden"));
+  CHECK(f.server->session_count() == 0);
+
+  // A polling session's upgrade from another origin is refused; the session goes on polling.
+  const std::string sid = test::open_polling(f.t, base, {{"Origin", "http://a.example"}});
+  REQUIRE_FALSE(sid.empty());
+  auto upgrade = f.t.connect(base + "?EIO=4&transport=websocket&sid=" + sid, evil);
+  CHECK(upgrade->refused_status() == 403);
+  CHECK(upgrade->refused_body() == json_error(4, "Forbidden"));
+  auto echo = test::post(f.t, sid, "4still");
+  CHECK(echo->status == 200);
+  f.t.run_pending();
+  CHECK(test::poll(f.t, sid)->body == "4still");
+
+  // Listed, the server's own origin, and no Origin at all (not a browser) pass.
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://a.example"}})->accepted());
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://server:3000"}, {"Host", "server:3000"}})
+            ->accepted());
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket")->accepted());
+  CHECK(test::upgrade(f.t, sid) != nullptr);
+  CHECK(f.handler.closed.empty());
+}
+
+TEST_CASE("server: with any origin, WebSockets from every origin are accepted") {
+  ServerOptions o = conformance_options();
+  o.cors_origins = {"*"};
+  Fixture f(o);
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {{"Origin", "http://evil.example"}})->accepted());
 }
 
 TEST_CASE("server: allow_request refuses handshakes with 403") {

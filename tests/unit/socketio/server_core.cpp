@@ -12,6 +12,7 @@ TEST_CASE("the server core checks its options and translates them for Engine.IO"
   o.allow_upgrades = false;
   o.cors.origins = {"https://example.com"};
   o.cors.credentials = true;
+  o.trusted_proxies = 2;
   sio::detail::ServerCore core(o);
   CHECK(core.options().path == "/custom/");
   auto e = core.engine_options();
@@ -21,6 +22,7 @@ TEST_CASE("the server core checks its options and translates them for Engine.IO"
   CHECK_FALSE(e.allow_upgrades);
   CHECK(e.cors_origins == std::vector<std::string>{"https://example.com"});
   CHECK(e.cors_credentials);
+  CHECK(e.trusted_proxies == 2);
 
   sio::ServerOptions bad;
   bad.max_http_buffer_size = 0;

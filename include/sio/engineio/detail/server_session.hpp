@@ -118,6 +118,14 @@ class ServerSession final : public Session {
   /// Where the session is in its life cycle.
   State state() const noexcept { return state_; }
 
+  /// The address of the client that opened the session (client_address() of its handshake).
+  const std::string& client_address() const noexcept { return client_address_; }
+
+  /// True when `request` comes from the client that opened the session: the same client address.
+  /// The sid alone is no proof, as it travels in URLs that logs, proxies and pages may show;
+  /// a request from another address must neither read the session's packets nor write to it.
+  bool from_own_client(const transport::HttpRequest& request) const noexcept;
+
   // ---- heartbeat ------------------------------------------------------------------------------
 
   /// Schedules the next ping ping_interval from now.
@@ -217,6 +225,7 @@ class ServerSession final : public Session {
   SessionHost& host_;
   std::string id_;
   transport::HttpRequest request_;
+  std::string client_address_;
   std::chrono::system_clock::time_point opened_at_;
   std::shared_ptr<transport::WsConnection> ws_;          // the session's WebSocket
   std::shared_ptr<transport::HttpExchange> poll_;        // the waiting polling GET

@@ -101,3 +101,25 @@ TEST_CASE("session host: close_all ends every session with the reason given") {
   CHECK(f.handler.events ==
         std::vector<std::string>{"close server shutting down", "close server shutting down"});
 }
+
+TEST_CASE("session: requests belong to it when they come from the client address of its handshake") {
+  Fixture f;
+  sio::transport::HttpRequest opening = handshake();
+  opening.remote_address = "127.0.0.1";
+  opening.headers = {{"X-Forwarded-For", "203.0.113.7"}};
+  ServerSession& s = f.host.open(opening, TransportKind::polling);
+  CHECK(s.client_address() == "127.0.0.1");
+  sio::transport::HttpRequest later = handshake();
+  later.remote_address = "127.0.0.1";
+  CHECK(s.from_own_client(later));
+  later.remote_address = "127.0.0.2";
+  CHECK_FALSE(s.from_own_client(later));
+
+  f.options.trusted_proxies = 1;
+  ServerSession& proxied = f.host.open(opening, TransportKind::polling);
+  CHECK(proxied.client_address() == "203.0.113.7");
+  later.headers = {{"X-Forwarded-For", "203.0.113.7"}};
+  CHECK(proxied.from_own_client(later));  // another connection of the proxy's
+  later.headers = {{"X-Forwarded-For", "203.0.113.8"}};
+  CHECK_FALSE(proxied.from_own_client(later));
+}
