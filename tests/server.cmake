@@ -1,5 +1,6 @@
 # The Socket.IO server and its public handles: one executable per header, named after it.
 sio_add_unit_test(test_server unit/server.cpp)
+sio_add_unit_test(test_server_close unit/server_close.cpp)
 sio_add_unit_test(test_socket unit/socket.cpp)
 sio_add_unit_test(test_namespace unit/namespace.cpp)
 sio_add_unit_test(test_middleware unit/middleware.cpp)

@@ -12,9 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/dispatch.hpp>
 #include <asio/io_context.hpp>
 
 #include "sio/engineio/server.hpp"
+#include "sio/error.hpp"
 #include "sio/namespace.hpp"
 #include "sio/operators.hpp"
 #include "sio/options.hpp"
@@ -150,15 +154,49 @@ class Server {
   /// a worker thread for anything other than emits and replies (which are safe as they are).
   void post(std::function<void()> fn) { core_.post(std::move(fn)); }
 
-  /// Closes the server: every socket is disconnected with "server shutting down" and every
-  /// connection closed; the path stops answering. A server with a transport of its own also
-  /// stops listening, so the port is free again; a shared transport keeps listening for the
-  /// other servers on it.
+  /// Closes the server at once: every socket is disconnected with "server shutting down" and
+  /// every connection closed; the path stops answering. What is queued for a client goes out only
+  /// where the transport can still write it now (a WebSocket's queue, a waiting polling GET); to
+  /// wait for the rest, use close(grace, token). A server with a transport of its own also stops
+  /// listening, so the port is free again; a shared transport keeps listening for the other
+  /// servers on it.
   void close() {
     core_.close();
-    if constexpr (can_stop_listening<Transport>::value) {
-      if (owned_transport_) owned_transport_->stop_listening();
-    }
+    stop_listening();
+  }
+
+  /// Closes the server gracefully, Node's `io.close(callback)` with a deadline:
+  /// - at once, the port is released (as close() does) and new sessions are refused;
+  /// - every socket is disconnected with "server shutting down" (its "disconnecting" and
+  ///   "disconnect" handlers run now, pending reply callbacks get sio::error::socket_gone);
+  /// - what is queued for each client is delivered, followed by the close: a WebSocket writes its
+  ///   queue and finishes its closing handshake, a polling client gets its queue and the close
+  ///   packet with its next GET; nothing a client sends is read any more;
+  /// - the token completes with `void(std::error_code)` once every connection is done (empty
+  ///   code), or when `grace` has passed first (sio::error::timeout: the connections left are cut
+  ///   off, and what they had queued is lost). A server with a transport of its own also closes
+  ///   its transport then.
+  /// No handler of the application runs after the completion, which is never made inside this
+  /// call. If the server is destroyed first, the token completes with sio::error::server_gone.
+  /// \code
+  /// io.close(std::chrono::seconds(5), [](std::error_code ec) {
+  ///   if (ec) std::cerr << "some clients were cut off: " << ec.message() << "\n";
+  /// });
+  /// \endcode
+  template <class Token>
+  auto close(std::chrono::milliseconds grace, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code)>(
+        [this, grace](auto handler) {
+          // std::function needs a copyable callable; completion handlers may be move-only.
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          stop_listening();
+          core_.close(grace, [this, shared](std::error_code ec) {
+            if (ec != error::server_gone) close_owned_transport();
+            auto executor = asio::get_associated_executor(*shared);
+            asio::dispatch(executor, [shared, ec]() mutable { std::move(*shared)(ec); });
+          });
+        },
+        token);
   }
 
  private:
@@ -170,6 +208,21 @@ class Server {
     main_ = core_.of("/");
   }
 
+  void stop_listening() {
+    if constexpr (can_stop_listening<Transport>::value) {
+      if (owned_transport_) owned_transport_->stop_listening();
+    }
+  }
+  void close_owned_transport() {
+    if constexpr (can_close<Transport>::value) {
+      if (owned_transport_) owned_transport_->close();
+    }
+  }
+
+  template <class T, class = void>
+  struct can_close : std::false_type {};
+  template <class T>
+  struct can_close<T, std::void_t<decltype(std::declval<T&>().close())>> : std::true_type {};
   template <class T, class = void>
   struct can_stop_listening : std::false_type {};
   template <class T>

@@ -1,5 +1,6 @@
 #include "sio/engineio/server.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <utility>
@@ -45,6 +46,13 @@ void Server::start(SessionHandler& handler) {
 }
 
 Server::~Server() {
+  // Asio's rule: an operation started completes, here with an error, as nothing of the server is
+  // left to wait for.
+  host_->on_retired = nullptr;
+  timers_.cancel(shut_down_timer_);
+  auto waiters = std::move(shut_down_waiters_);
+  shut_down_waiters_.clear();
+  for (auto& done : waiters) done(make_error_code(error::server_gone));
   close();
   transport_->unmount(path_);
 }
@@ -68,6 +76,49 @@ void Server::close() {
   if (closed_) return;
   closed_ = true;
   host_->close_all(CloseReason::server_shutting_down);
+}
+
+void Server::shut_down(std::chrono::milliseconds grace, std::function<void(std::error_code)> done) {
+  if (closed_ && shut_down_waiters_.empty()) {
+    // close() already ended everything.
+    transport_->post([done = std::move(done)] { done({}); });
+    return;
+  }
+  shut_down_waiters_.push_back(std::move(done));
+  if (closed_) return;
+  closed_ = true;
+  std::vector<detail::ServerSession*> sessions = host_->sessions();
+  for (detail::ServerSession* s : sessions) {
+    if (const auto& ws = s->websocket_connection()) closing_sockets_.push_back(ws);
+    s->shut_down();
+  }
+  host_->on_retired = [this] { check_shut_down(); };
+  shut_down_timer_ = timers_.schedule_after(grace, [this] {
+    shut_down_timer_ = 0;
+    host_->on_retired = nullptr;
+    const bool late = host_->size() > 0 || !closing_sockets_.empty();
+    host_->close_all(CloseReason::server_shutting_down);
+    closing_sockets_.clear();
+    complete_shut_down(late ? make_error_code(error::timeout) : std::error_code{});
+  });
+  check_shut_down();
+}
+
+void Server::check_shut_down() {
+  if (shut_down_waiters_.empty() || host_->size() > 0 || !closing_sockets_.empty()) return;
+  complete_shut_down({});
+}
+
+void Server::complete_shut_down(std::error_code ec) {
+  host_->on_retired = nullptr;
+  timers_.cancel(shut_down_timer_);
+  shut_down_timer_ = 0;
+  auto waiters = std::move(shut_down_waiters_);
+  shut_down_waiters_.clear();
+  // Posted: a waiter may destroy the server, which must not happen inside one of its calls.
+  transport_->post([waiters = std::move(waiters), ec] {
+    for (auto& done : waiters) done(ec);
+  });
 }
 
 Session* Server::find(std::string_view sid) noexcept { return host_->lookup(sid); }
@@ -190,6 +241,14 @@ void Server::on_ws_drain(transport::WsConnection& connection) {
 }
 
 void Server::on_ws_close(transport::WsConnection& connection, std::error_code ec) {
+  if (!closing_sockets_.empty()) {
+    auto it = std::find_if(closing_sockets_.begin(), closing_sockets_.end(),
+                           [&](const auto& c) { return c.get() == &connection; });
+    if (it != closing_sockets_.end()) {
+      closing_sockets_.erase(it);
+      check_shut_down();
+    }
+  }
   auto* s = static_cast<detail::ServerSession*>(connection.user_data);
   if (!s) return;
   if (s->owns_socket(connection)) {

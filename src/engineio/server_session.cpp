@@ -42,10 +42,14 @@ ServerSession* SessionHost::lookup(std::string_view sid) noexcept {
 }
 
 void SessionHost::close_all(CloseReason reason) {
+  for (ServerSession* s : sessions()) s->finish(reason);
+}
+
+std::vector<ServerSession*> SessionHost::sessions() const {
   std::vector<ServerSession*> all;
   all.reserve(sessions_.size());
   for (auto& kv : sessions_) all.push_back(kv.second.get());
-  for (ServerSession* s : all) s->finish(reason);
+  return all;
 }
 
 void SessionHost::schedule_flush(ServerSession& session) {
@@ -67,6 +71,7 @@ void SessionHost::retire(ServerSession& session) {
   graveyard_.push_back(std::move(it->second));
   sessions_.erase(it);
   schedule_deferred();
+  if (on_retired) on_retired();
 }
 
 std::string SessionHost::new_sid() {
@@ -154,6 +159,25 @@ void ServerSession::close() {
                                                     finish(CloseReason::forced_close);
                                                   });
   }
+}
+
+void ServerSession::shut_down() {
+  if (state_ == State::closed) return;
+  if (kind_ == TransportKind::websocket || poll_) {
+    // finish() writes the queue ahead of the close: on the socket before its closing handshake,
+    // or in the waiting GET's response.
+    finish(CloseReason::server_shutting_down);
+    return;
+  }
+  // Session::close() may have started already; the shutdown decides how it ends.
+  state_ = State::closing;
+  close_reason_ = CloseReason::server_shutting_down;
+  close_pending_ = true;
+  set_direct(nullptr);
+  cancel_heartbeat();
+  host_.timers.cancel(close_timer_);
+  close_timer_ = 0;
+  if (upgrading_) abort_upgrade(true);
 }
 
 void ServerSession::start_heartbeat() {
@@ -299,7 +323,7 @@ void ServerSession::flush() {
   }
   if (close_pending_) {
     respond_poll(host_.close_frame.get());
-    finish(CloseReason::forced_close);
+    finish(close_reason_);
     return;
   }
   if (upgrading_ && probed_) return;

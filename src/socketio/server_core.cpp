@@ -125,7 +125,8 @@ void ServerCore::on_open(engineio::Session& session) {
 
 void ServerCore::on_message(engineio::Session& session, std::string_view data, bool binary) {
   auto* client = static_cast<Client*>(session.user_data);
-  if (!client) return;
+  // After close() nothing a client sends reaches the application.
+  if (!client || closed_) return;
   std::error_code ec = binary ? client->decoder->feed_binary(data) : client->decoder->feed_text(data);
   if (ec) {
     logf(LogLevel::warn, "closing connection ", session.id(), ": ", ec.message());
@@ -271,6 +272,18 @@ void ServerCore::close_client(Client& client, DisconnectReason reason) {
 }
 
 void ServerCore::close() {
+  end_sockets();
+  if (engine_) engine_->close();
+}
+
+void ServerCore::close(std::chrono::milliseconds grace, std::function<void(std::error_code)> done) {
+  end_sockets();
+  if (engine_) engine_->shut_down(grace, std::move(done));
+  else post([done = std::move(done)] { done({}); });
+}
+
+void ServerCore::end_sockets() {
+  closed_ = true;
   for (auto& [name, nsp] : nsps_) {
     (void)name;
     std::vector<std::shared_ptr<SocketState>> sockets;
@@ -282,7 +295,6 @@ void ServerCore::close() {
     if (nsp->adapter && !nsp->adapter_closed) nsp->adapter->close();
     nsp->adapter_closed = true;
   }
-  if (engine_) engine_->close();
 }
 
 void ServerCore::detach_all() {

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "sio/transport/memory.hpp"
-#include "sio/transport/websocketpp.hpp"
 #include "support/server_fixture.hpp"
 #include "support/sio_client.hpp"
 
@@ -270,31 +269,6 @@ TEST_CASE("a write failing at each point of a whole conversation: replies fail o
     INFO("failing write " << n << " of " << writes);
     conversation(n);
   }
-}
-
-TEST_CASE("close() releases the port of a server with a transport of its own") {
-  asio::io_context ioc;
-  sio::Server<sio::transport::websocketpp> io(ioc);
-  REQUIRE_FALSE(io.listen(0, "127.0.0.1"));
-  const std::uint16_t port = io.transport().local_port();
-  REQUIRE(port != 0);
-  {
-    sio::transport::websocketpp other(ioc);
-    CHECK(other.listen(port, "127.0.0.1"));  // in use
-  }
-  io.close();
-  sio::transport::websocketpp after(ioc);
-  CHECK_FALSE(after.listen(port, "127.0.0.1"));
-}
-
-TEST_CASE("close() leaves a shared transport listening for its other servers") {
-  asio::io_context ioc;
-  sio::transport::websocketpp shared(ioc);
-  REQUIRE_FALSE(shared.listen(0, "127.0.0.1"));
-  sio::Server<sio::transport::websocketpp> io(shared);
-  io.close();
-  sio::transport::websocketpp other(ioc);
-  CHECK(other.listen(shared.local_port(), "127.0.0.1"));
 }
 
 TEST_CASE("closing the Engine.IO connection under a socket gives \"forced close\"") {

@@ -11,12 +11,14 @@
 /// (src/engineio/server.cpp); the session machinery sits behind a pointer, so that including this
 /// header does not compile it again.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "sio/detail/timer_queue.hpp"
 // The packet codec is part of this API: make_frame() builds what Session::send() takes.
@@ -64,6 +66,16 @@ class Server final : public transport::Handler {
   /// Closes every session with CloseReason::server_shutting_down (the handler is told) and refuses
   /// new sessions from now on (400 `{"code":3,"message":"Bad request"}`).
   void close();
+  /// Closes the server gracefully: refuses new sessions at once (as close() does) and ends every
+  /// session with CloseReason::server_shutting_down after delivering what is queued for it (see
+  /// detail::ServerSession::shut_down). `done` runs once every session has ended and every
+  /// WebSocket has finished its closing handshake, with an empty code, or when `grace` has passed
+  /// first, with sio::error::timeout: the sessions left are then ended at once and their sockets
+  /// let go (the transport finishes closing them). It runs in a task posted to the I/O thread,
+  /// never inside this call; if the server is destroyed first, its destructor runs it with
+  /// sio::error::server_gone. A second call while one is under way waits for the same end; a
+  /// call after close() completes at once.
+  void shut_down(std::chrono::milliseconds grace, std::function<void(std::error_code)> done);
   /// The deadline queue shared by every session (and by the layers above).
   sio::detail::TimerQueue& timers() noexcept { return timers_; }
   /// The transport's current time.
@@ -121,6 +133,9 @@ class Server final : public transport::Handler {
   void handshake_polling(const std::shared_ptr<transport::HttpExchange>& exchange);
   std::error_code check_handshake(const transport::HttpRequest& request) const;
   std::string open_packet(const detail::ServerSession& session, bool upgrades) const;
+  // A shutdown under way has nothing left to wait for: complete it.
+  void check_shut_down();
+  void complete_shut_down(std::error_code ec);
 
   std::unique_ptr<TransportOps> transport_;
   std::string path_;
@@ -129,6 +144,10 @@ class Server final : public transport::Handler {
   std::unique_ptr<detail::SessionHost, HostDeleter> host_;
   std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
   bool closed_ = false;
+  // shut_down(): who waits, the WebSockets still in their closing handshake, and the deadline.
+  std::vector<std::function<void(std::error_code)>> shut_down_waiters_;
+  std::vector<std::shared_ptr<transport::WsConnection>> closing_sockets_;
+  sio::detail::TimerQueue::Id shut_down_timer_ = 0;
 };
 
 }  // namespace sio::engineio

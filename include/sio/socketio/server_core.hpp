@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "sio/detail/function_ref.hpp"
 #include "sio/detail/random.hpp"
@@ -125,6 +126,9 @@ class ServerCore final : public engineio::SessionHandler {
   void close_client(Client& client, DisconnectReason reason);
   // io.close(): every socket learns "server shutting down", then the connections close.
   void close();
+  // io.close() that waits up to `grace` for what is queued to reach the clients; `done` as
+  // engineio::Server::shut_down.
+  void close(std::chrono::milliseconds grace, std::function<void(std::error_code)> done);
   // The server is being destroyed: every handle is cut loose without calling the application.
   void detach_all();
 
@@ -133,6 +137,9 @@ class ServerCore final : public engineio::SessionHandler {
   void end_deliveries() noexcept { --delivering_; }
 
  private:
+  // What both close() do first: sockets disconnect ("server shutting down"), adapters close, and
+  // nothing clients send is read any more.
+  void end_sockets();
   bool serve_client(transport::HttpExchange& ex) const { return client_file_.serve(options_.path, ex); }
 
   ServerOptions options_;
@@ -144,6 +151,7 @@ class ServerCore final : public engineio::SessionHandler {
   std::size_t json_capacity_ = 64;  // room reserved for the next payload
   int delivering_ = 0;
   std::size_t unconnected_ = 0;  // clients that have not connected a namespace yet
+  bool closed_ = false;          // close() was called
   ClientFile client_file_;
 };
 

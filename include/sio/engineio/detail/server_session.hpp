@@ -60,6 +60,8 @@ class SessionHost {
   std::size_t size() const noexcept { return sessions_.size(); }
   /// Ends every open session with `reason`.
   void close_all(CloseReason reason);
+  /// The open sessions, as a list that stays valid while they end.
+  std::vector<ServerSession*> sessions() const;
 
   /// Queues `session` for the deferred flush (once, however often it is asked).
   void schedule_flush(ServerSession& session);
@@ -75,6 +77,8 @@ class SessionHost {
   const Frame noop_frame;            ///< `6`
   const Frame close_frame;           ///< `1`
   const Frame pong_probe_frame;      ///< `3probe`
+  /// Runs after a session has left the table (the server's shutdown watches for the last one).
+  std::function<void()> on_retired;
 
  private:
   std::string new_sid();
@@ -208,6 +212,18 @@ class ServerSession final : public Session {
   /// deferred task for destruction. Later calls do nothing. `socket_gone`: the WebSocket is closed already.
   void finish(CloseReason reason, bool socket_gone = false);
 
+  /// The server is shutting down: what is queued is delivered, then the close packet, and the
+  /// session ends with CloseReason::server_shutting_down. A WebSocket session ends at once: its
+  /// socket writes what it holds before its closing handshake (going away), and the caller keeps
+  /// the socket to see that handshake end. A polling session with a GET waiting ends at once too;
+  /// one without waits for its next GET, which gets the queue and the close packet. Nothing the
+  /// client sends meanwhile reaches the handler. The caller bounds the wait (the session sets no
+  /// deadline of its own).
+  void shut_down();
+
+  /// The session's own WebSocket, or null.
+  const std::shared_ptr<transport::WsConnection>& websocket_connection() const noexcept { return ws_; }
+
   /// Makes `connection` the transport of a session opened by a WebSocket handshake.
   void attach_websocket(std::shared_ptr<transport::WsConnection> connection);
 
@@ -239,6 +255,7 @@ class ServerSession final : public Session {
   bool upgrading_ = false;      // a WebSocket for this session is open and not yet upgraded
   bool probed_ = false;         // ... and it answered the probe: polling only answers noops now
   bool close_pending_ = false;  // close(): the next polling response ends with the close packet
+  CloseReason close_reason_ = CloseReason::forced_close;  // what a pending close ends with
   bool flush_scheduled_ = false;  // on the host's flush list
 };
 
