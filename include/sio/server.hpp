@@ -166,7 +166,9 @@ class Server {
   }
 
   /// Closes the server gracefully, Node's `io.close(callback)` with a deadline:
-  /// - at once, the port is released (as close() does) and new sessions are refused;
+  /// - at once, new sessions are refused (HTTP 400); the port stays open until the completion,
+  ///   because a polling client collects what is queued for it with further requests (and a
+  ///   websocketpp transport serves one request per connection);
   /// - every socket is disconnected with "server shutting down" (its "disconnecting" and
   ///   "disconnect" handlers run now, pending reply callbacks get sio::error::socket_gone);
   /// - what is queued for each client is delivered, followed by the close: a WebSocket writes its
@@ -174,8 +176,9 @@ class Server {
   ///   packet with its next GET; nothing a client sends is read any more;
   /// - the token completes with `void(std::error_code)` once every connection is done (empty
   ///   code), or when `grace` has passed first (sio::error::timeout: the connections left are cut
-  ///   off, and what they had queued is lost). A server with a transport of its own also closes
-  ///   its transport then.
+  ///   off, and what they had queued is lost). A server with a transport of its own closes its
+  ///   transport then (the port is released); a shared transport keeps listening for the other
+  ///   servers on it.
   /// No handler of the application runs after the completion, which is never made inside this
   /// call. If the server is destroyed first, the token completes with sio::error::server_gone.
   /// \code
@@ -189,7 +192,6 @@ class Server {
         [this, grace](auto handler) {
           // std::function needs a copyable callable; completion handlers may be move-only.
           auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          stop_listening();
           core_.close(grace, [this, shared](std::error_code ec) {
             if (ec != error::server_gone) close_owned_transport();
             auto executor = asio::get_associated_executor(*shared);

@@ -163,9 +163,8 @@ void ServerSession::close() {
 
 void ServerSession::shut_down() {
   if (state_ == State::closed) return;
-  if (kind_ == TransportKind::websocket || poll_) {
-    // finish() writes the queue ahead of the close: on the socket before its closing handshake,
-    // or in the waiting GET's response.
+  if (kind_ == TransportKind::websocket) {
+    // finish() leaves the queue on the socket ahead of its closing handshake.
     finish(CloseReason::server_shutting_down);
     return;
   }
@@ -178,6 +177,8 @@ void ServerSession::shut_down() {
   host_.timers.cancel(close_timer_);
   close_timer_ = 0;
   if (upgrading_) abort_upgrade(true);
+  // A waiting GET takes the queue now, or the close packet when nothing is queued.
+  if (poll_) flush();
 }
 
 void ServerSession::start_heartbeat() {
@@ -322,6 +323,13 @@ void ServerSession::flush() {
     return;
   }
   if (close_pending_) {
+    if (!queue_.empty()) {
+      // The close packet gets a response of its own, as Node sends it: the official client
+      // handles a close at once but the packets before it in the same payload a tick later, on a
+      // socket already closed, so it would lose them.
+      respond_poll(nullptr);
+      return;
+    }
     respond_poll(host_.close_frame.get());
     finish(close_reason_);
     return;

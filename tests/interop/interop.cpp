@@ -50,3 +50,4 @@ TEST_CASE("namespaces", "[interop]") { run_scenario("namespaces"); }
 TEST_CASE("middleware", "[interop]") { run_scenario("middleware"); }
 TEST_CASE("disconnect", "[interop]") { run_scenario("disconnect"); }
 TEST_CASE("heartbeat", "[interop]") { run_scenario("heartbeat"); }
+TEST_CASE("shutdown", "[interop]") { run_scenario("shutdown"); }

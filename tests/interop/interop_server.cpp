@@ -105,6 +105,13 @@ int main(int argc, char** argv) {
     socket.on("broadcast", [](sio::Socket s, sio::Args args) { s.broadcast().emit(args.get<std::string_view>(0), args[1]); });
     socket.on("all", [&io](sio::Args args) { io.emit(args.get<std::string_view>(0), args[1]); });
     socket.on("disconnect-me", [](sio::Socket s) { s.disconnect(); });
+    // `count` events "burst" (index, `size` bytes) to everyone, then a graceful close.
+    socket.on("shutdown", [&io](sio::Args args) {
+      const std::string payload(args.get<std::size_t>(1), 'x');
+      const int count = args.get<int>(0);
+      for (int i = 0; i < count; ++i) io.emit("burst", i, payload);
+      io.close(5s, [](std::error_code ec) { std::fprintf(stderr, "closed: %s\n", ec ? ec.message().c_str() : "ok"); });
+    });
     socket.on("reason", [&reasons](sio::Args args, sio::Ack ack) {
       auto it = reasons.find(args.get<std::string>(0));
       if (it == reasons.end()) ack(nullptr);

@@ -76,6 +76,13 @@ io.on("connection", (socket) => {
   socket.on("all", (event, payload) => io.emit(event, payload));
 
   socket.on("disconnect-me", () => socket.disconnect());
+  socket.on("shutdown", (count, size) => {
+    const payload = "x".repeat(size);
+    for (let i = 0; i < count; ++i) io.emit("burst", i, payload);
+    io.close();
+    // The scenario expects the process to outlive the close, as sio's interop server does.
+    setInterval(() => {}, 1 << 30);
+  });
 
   socket.on("reason", (id, ack) => {
     if (typeof ack === "function") ack(reasons.has(id) ? reasons.get(id) : null);

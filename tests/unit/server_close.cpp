@@ -111,7 +111,7 @@ TEST_CASE("close(grace) gives a client that reads nothing until the deadline, th
   CHECK(*done.ec == sio::error::timeout);
 }
 
-TEST_CASE("close(grace) answers a polling client's next GET with its queue and the close packet") {
+TEST_CASE("close(grace) answers a polling client's next GETs with its queue, then the close packet") {
   Fixture f;
   Server io(f.t, f.options());
   std::vector<std::string> reasons;
@@ -127,9 +127,15 @@ TEST_CASE("close(grace) answers a polling client's next GET with its queue and t
   CHECK(done.calls == 0);
   // What the client sends now reaches no one.
   CHECK(p.post(R"(42["late"])")->status == 200);
+  auto queued = p.get();
+  REQUIRE(queued->done);
+  CHECK(queued->body == R"(42["queued"])");
+  f.t.run_pending();
+  CHECK(done.calls == 0);
+  // The close packet comes alone: the official client would drop packets sharing its payload.
   auto last = p.get();
   REQUIRE(last->done);
-  CHECK(last->body == "42[\"queued\"]\x1e" "1");
+  CHECK(last->body == "1");
   f.t.run_pending();
   REQUIRE(done.calls == 1);
   CHECK_FALSE(*done.ec);
@@ -143,10 +149,22 @@ TEST_CASE("close(grace) answers a waiting GET at once") {
   auto waiting = p.get();
   REQUIRE_FALSE(waiting->done);
   Completion done;
-  io.close(5s, done.handler());
-  f.t.run_pending();
-  REQUIRE(waiting->done);
-  CHECK(waiting->body == "1");
+  SECTION("with nothing queued: the close packet") {
+    io.close(5s, done.handler());
+    f.t.run_pending();
+    REQUIRE(waiting->done);
+    CHECK(waiting->body == "1");
+  }
+  SECTION("with something queued: the queue, then the close packet") {
+    io.emit("queued");
+    io.close(5s, done.handler());
+    REQUIRE(waiting->done);
+    CHECK(waiting->body == R"(42["queued"])");
+    f.t.run_pending();
+    CHECK(done.calls == 0);
+    CHECK(p.get()->body == "1");
+    f.t.run_pending();
+  }
   REQUIRE(done.calls == 1);
   CHECK_FALSE(*done.ec);
 }
@@ -275,20 +293,23 @@ TEST_CASE("close() releases the port of a server with a transport of its own") {
   CHECK_FALSE(after.listen(port, "127.0.0.1"));
 }
 
-TEST_CASE("close(grace) releases the port at once and completes on the io_context") {
+TEST_CASE("close(grace) completes on the io_context and then releases the port") {
   asio::io_context ioc;
   sio::Server<sio::transport::websocketpp> io(ioc);
   REQUIRE_FALSE(io.listen(0, "127.0.0.1"));
   const std::uint16_t port = io.transport().local_port();
   Completion done;
-  io.close(1s, done.handler());
-  {
+  std::optional<std::error_code> listen_after;
+  io.close(1s, [&](std::error_code ec) {
+    done.handler()(ec);
     sio::transport::websocketpp after(ioc);
-    CHECK_FALSE(after.listen(port, "127.0.0.1"));
-  }
+    listen_after = after.listen(port, "127.0.0.1");
+  });
   ioc.run_for(5s);
   REQUIRE(done.calls == 1);
   CHECK_FALSE(*done.ec);
+  REQUIRE(listen_after);
+  CHECK_FALSE(*listen_after);
 }
 
 TEST_CASE("close() leaves a shared transport listening for its other servers") {

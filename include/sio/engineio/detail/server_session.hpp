@@ -215,9 +215,9 @@ class ServerSession final : public Session {
   /// The server is shutting down: what is queued is delivered, then the close packet, and the
   /// session ends with CloseReason::server_shutting_down. A WebSocket session ends at once: its
   /// socket writes what it holds before its closing handshake (going away), and the caller keeps
-  /// the socket to see that handshake end. A polling session with a GET waiting ends at once too;
-  /// one without waits for its next GET, which gets the queue and the close packet. Nothing the
-  /// client sends meanwhile reaches the handler. The caller bounds the wait (the session sets no
+  /// the socket to see that handshake end. A polling session answers its GETs with what is
+  /// queued, then a GET with the close packet alone (the official client loses packets that
+  /// share a response with it), and ends. Nothing the client sends meanwhile reaches the handler. The caller bounds the wait (the session sets no
   /// deadline of its own).
   void shut_down();
 
