@@ -34,6 +34,7 @@ enum class error {
   server_gone,             ///< The server the handle belongs to was destroyed.
   // Engine.IO, again
   server_busy,             ///< A new session refused: as many are open as the server allows (HTTP 503).
+  too_many_requests,       ///< A new session refused: its address opened as many as it may for now (HTTP 429).
 };
 
 /// The category of sio::error.
@@ -63,6 +64,7 @@ inline const std::error_category& error_category() noexcept {
         case error::queue_full: return "outgoing queue full";
         case error::server_gone: return "server is gone";
         case error::server_busy: return "Server busy";
+        case error::too_many_requests: return "Too many requests";
       }
       return "unknown sio error";
     }

@@ -78,6 +78,15 @@ struct ServerOptions {
   /// connect_timeout); a handshake past it gets HTTP 503 too. A client that opens connections
   /// and never uses them is bounded by this, the well-behaved ones connect a namespace at once.
   std::size_t max_unconnected_sessions = 10'000;
+  /// Most connections one client address may open in handshake_window; 0 (the default) sets no
+  /// limit. The official client reconnects with a backoff of its own, so a limit such as 20 per
+  /// 10 s holds back scripted floods from one address without touching real clients (many
+  /// clients behind one NAT share an address: leave room for them). A handshake past it gets
+  /// HTTP 429 `{"code":3,"message":"Too many requests"}` and a log line.
+  std::size_t max_handshakes_per_address = 0;
+  /// The window of max_handshakes_per_address: a burst of max_handshakes_per_address at once,
+  /// then one more per handshake_window / max_handshakes_per_address.
+  std::chrono::milliseconds handshake_window{10000};
   /// Deepest nesting of arrays and objects accepted in a packet's payload (its outer array
   /// counts as 1); a deeper packet closes its connection as a parse error, so that hostile
   /// input cannot exhaust the stack. 128 is the limit serde_json (and so socketioxide) applies.

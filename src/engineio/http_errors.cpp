@@ -20,6 +20,7 @@ int http_error_code(std::error_code ec) noexcept {
 
 int http_error_status(std::error_code ec) noexcept {
   if (ec == make_error_code(error::server_busy)) return 503;
+  if (ec == make_error_code(error::too_many_requests)) return 429;
   return http_error_code(ec) == 4 ? 403 : 400;
 }
 

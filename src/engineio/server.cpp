@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "sio/engineio/client_address.hpp"
@@ -43,6 +44,8 @@ void Server::start(SessionHandler& handler) {
   host_.reset(new detail::SessionHost(handler, options_, timers_,
                                       [ops = transport_.get()](std::function<void()> fn) { ops->post(std::move(fn)); }));
   validate_options();
+  if (options_.max_handshakes_per_address > 0)
+    limiter_.emplace(options_.max_handshakes_per_address, options_.handshake_window, options_.max_sessions);
 }
 
 Server::~Server() {
@@ -69,6 +72,8 @@ void Server::validate_options() const {
   if (options_.ping_interval.count() <= 0 || options_.ping_timeout.count() <= 0 ||
       options_.upgrade_timeout.count() <= 0)
     throw std::invalid_argument("sio::engineio::Server: ping_interval, ping_timeout and upgrade_timeout must be positive");
+  if (options_.max_handshakes_per_address > 0 && options_.handshake_window.count() <= 0)
+    throw std::invalid_argument("sio::engineio::Server: handshake_window must be positive");
   if (options_.max_payload == 0) throw std::invalid_argument("sio::engineio::Server: max_payload must be positive");
 }
 
@@ -129,10 +134,19 @@ std::string Server::open_packet(const detail::ServerSession& session, bool upgra
 }
 
 // The checks a request without a sid passes before it may open a session (Node's order).
-std::error_code Server::check_handshake(const transport::HttpRequest& request) const {
+std::error_code Server::check_handshake(const transport::HttpRequest& request) {
   if (options_.allow_request && !options_.allow_request(request)) return error::forbidden;
   if (query_value(request.query, "EIO") != "4") return error::unsupported_protocol_version;
   if (closed_) return error::bad_request;
+  if (limiter_) {
+    const std::string_view address = client_address(request, options_.trusted_proxies);
+    if (!limiter_->admit(address, now())) {
+      detail::log(options_.logger, LogLevel::warn, "refused handshake from ", address, ": over ",
+                  std::to_string(options_.max_handshakes_per_address), " per ",
+                  std::to_string(options_.handshake_window.count()), " ms");
+      return error::too_many_requests;
+    }
+  }
   if (host_->size() >= options_.max_sessions || !host_->handler.accepts_session()) return error::server_busy;
   return {};
 }

@@ -72,6 +72,8 @@ engineio::ServerOptions ServerCore::engine_options() const {
   e.trusted_proxies = options_.trusted_proxies;
   e.allow_request = options_.allow_request;
   e.max_sessions = options_.max_sessions;
+  e.max_handshakes_per_address = options_.max_handshakes_per_address;
+  e.handshake_window = options_.handshake_window;
   e.logger = options_.logger;
   return e;
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,6 +23,7 @@
 
 #include "sio/detail/timer_queue.hpp"
 // The packet codec is part of this API: make_frame() builds what Session::send() takes.
+#include "sio/engineio/handshake_limiter.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/server_options.hpp"
 #include "sio/engineio/session.hpp"
@@ -131,7 +133,7 @@ class Server final : public transport::Handler {
   void start(SessionHandler& handler);
   void validate_options() const;
   void handshake_polling(const std::shared_ptr<transport::HttpExchange>& exchange);
-  std::error_code check_handshake(const transport::HttpRequest& request) const;
+  std::error_code check_handshake(const transport::HttpRequest& request);
   std::string open_packet(const detail::ServerSession& session, bool upgrades) const;
   // A shutdown under way has nothing left to wait for: complete it.
   void check_shut_down();
@@ -144,6 +146,7 @@ class Server final : public transport::Handler {
   std::unique_ptr<detail::SessionHost, HostDeleter> host_;
   std::function<bool(const std::shared_ptr<transport::HttpExchange>&)> interceptor_;
   bool closed_ = false;
+  std::optional<HandshakeLimiter> limiter_;  // with max_handshakes_per_address
   // shut_down(): who waits, the WebSockets still in their closing handshake, and the deadline.
   std::vector<std::function<void(std::error_code)>> shut_down_waiters_;
   std::vector<std::shared_ptr<transport::WsConnection>> closing_sockets_;

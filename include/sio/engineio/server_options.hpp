@@ -40,6 +40,14 @@ struct ServerOptions {
   /// Most sessions open at once; a handshake past it is refused with 503
   /// `{"code":3,"message":"Server busy"}`, so that a flood of handshakes cannot take all memory.
   std::size_t max_sessions = 100'000;
+  /// Most sessions one client address may open in handshake_window (0: no limit): a burst of
+  /// this many at once, then one per handshake_window / max_handshakes_per_address. A handshake
+  /// past it is refused with 429 `{"code":3,"message":"Too many requests"}` and a log line. The
+  /// address is client_address() of the request (see trusted_proxies). At most max_sessions
+  /// addresses are tracked at once; beyond that, new addresses pass uncounted.
+  std::size_t max_handshakes_per_address = 0;
+  /// The window of max_handshakes_per_address.
+  std::chrono::milliseconds handshake_window{10000};
   /// Reverse proxies in front of the server, each appending the address it saw to
   /// `X-Forwarded-For`; 0 when clients connect directly. Every request of a session must come
   /// from the client address its handshake came from (see client_address() in

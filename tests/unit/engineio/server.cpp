@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -129,6 +130,34 @@ TEST_CASE("server: handshakes past max_sessions, or refused by the handler, get 
   g.handler.accepts = false;
   CHECK(g.get(open)->status == 503);
   CHECK(g.handler.opened.empty());
+}
+
+TEST_CASE("server: handshakes past max_handshakes_per_address get 429, other addresses pass") {
+  auto o = conformance_options();
+  o.max_handshakes_per_address = 2;
+  o.handshake_window = 2000ms;
+  std::vector<std::string> log;
+  o.logger = [&](sio::LogLevel, std::string_view m) { log.emplace_back(m); };
+  Fixture f(o);
+  const std::string open = base + "?EIO=4&transport=polling";
+  CHECK(f.t.request("GET", open, {}, {}, "10.0.0.1")->status == 200);
+  CHECK(f.t.connect(base + "?EIO=4&transport=websocket", {}, "10.0.0.1")->accepted());
+  auto third = f.t.request("GET", open, {}, {}, "10.0.0.1");
+  CHECK(third->status == 429);
+  CHECK(third->body == json_error(3, "Too many requests"));
+  auto ws = f.t.connect(base + "?EIO=4&transport=websocket", {}, "10.0.0.1");
+  CHECK_FALSE(ws->accepted());
+  CHECK(ws->refused_status() == 429);
+  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& m) {
+    return m.find("refused handshake from 10.0.0.1") != std::string::npos;
+  }));
+  // Another address is not held back, and the first gets one more after window / limit.
+  CHECK(f.t.request("GET", open, {}, {}, "10.0.0.2")->status == 200);
+  f.t.advance(999ms);
+  CHECK(f.t.request("GET", open, {}, {}, "10.0.0.1")->status == 429);
+  f.t.advance(1ms);
+  CHECK(f.t.request("GET", open, {}, {}, "10.0.0.1")->status == 200);
+  CHECK(f.t.request("GET", open, {}, {}, "10.0.0.1")->status == 429);
 }
 
 TEST_CASE("server: polling handshake answers the open packet with exactly five keys") {
