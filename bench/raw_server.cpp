@@ -15,6 +15,7 @@
 #include <websocketpp/logger/stub.hpp>
 #include <websocketpp/server.hpp>
 
+#include "wspp_plain_stream.hpp"
 #include "wspp_transport.hpp"
 
 #include <chrono>
@@ -46,7 +47,7 @@ struct Config : ws::config::core {
   using concurrency_type = ws::concurrency::none;
   using alog_type = ws::log::stub;
   using elog_type = ws::log::stub;
-  using transport_type = sio::transport::wspp_detail::TcpEndpoint;
+  using transport_type = sio::transport::wspp_detail::TcpEndpoint<sio::transport::wspp_detail::PlainStream>;
   using connection_base = Peer;
   static constexpr bool enable_multithreading = false;
   static constexpr std::size_t connection_read_buffer_size = ReadBuffer;

@@ -3,7 +3,12 @@
 
 include(CMakePackageConfigHelpers)
 
-install(TARGETS sio EXPORT sio-targets
+# sio::tls with it where it is built (SIO_TLS).
+set(sio_install_targets sio)
+if(TARGET sio_tls)
+  list(APPEND sio_install_targets sio_tls)
+endif()
+install(TARGETS ${sio_install_targets} EXPORT sio-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -11,6 +16,10 @@ install(TARGETS sio EXPORT sio-targets
 # The headers one by one rather than the include/ directory, so that no empty directory is copied.
 file(GLOB_RECURSE sio_headers RELATIVE "${PROJECT_SOURCE_DIR}/include" CONFIGURE_DEPENDS
      "${PROJECT_SOURCE_DIR}/include/*.hpp")
+# The TLS transport's header only with its library: it includes OpenSSL's headers.
+if(NOT TARGET sio_tls)
+  list(REMOVE_ITEM sio_headers sio/transport/websocketpp_tls.hpp)
+endif()
 foreach(header IN LISTS sio_headers)
   get_filename_component(header_dir "${header}" DIRECTORY)
   install(FILES "include/${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${header_dir}")
@@ -19,6 +28,10 @@ endforeach()
 install(EXPORT sio-targets NAMESPACE sio:: DESTINATION ${SIO_INSTALL_CMAKEDIR})
 
 get_target_property(SIO_LIBRARY_TYPE sio TYPE)
+set(SIO_TLS_BUILT OFF)
+if(TARGET sio_tls)
+  set(SIO_TLS_BUILT ON)
+endif()
 configure_package_config_file(cmake/sio-config.cmake.in "${PROJECT_BINARY_DIR}/sio-config.cmake"
   INSTALL_DESTINATION ${SIO_INSTALL_CMAKEDIR})
 # Before 1.0 a minor release may break the API, so only the same major.minor is compatible.
@@ -54,5 +67,9 @@ foreach(dir LIBDIR INCLUDEDIR)
 endforeach()
 configure_file(cmake/sio.pc.in "${PROJECT_BINARY_DIR}/sio.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/sio.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
+if(TARGET sio_tls)
+  configure_file(cmake/sio-tls.pc.in "${PROJECT_BINARY_DIR}/sio-tls.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/sio-tls.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
+endif()
 
 install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/sio")

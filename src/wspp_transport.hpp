@@ -1,25 +1,30 @@
-// The transport policy that src/transport_websocketpp.cpp gives websocketpp 0.8.2: plain TCP,
-// server side only, on one asio::io_context run by one thread.
+// The transport policy that sio gives websocketpp 0.8.2: TCP, server side only, on one
+// asio::io_context run by one thread, over a stream policy that says what runs on the socket:
+// plain TCP (wspp_plain_stream.hpp, src/transport_websocketpp.cpp) or TLS (wspp_tls_stream.hpp,
+// src/transport_websocketpp_tls.cpp). Only the stream differs between the two: accepting,
+// reading, writing, timers and the error codes are this file's, once.
 //
 // websocketpp's own Asio policy (websocketpp/transport/asio/) serves clients and servers, TLS,
 // proxies and strands. A connection pays for all of it whether it is used or not: two 1 KiB
 // handler buffers, the socket in an allocation of its own, proxy data, a strand pointer, init
 // handlers and logger pointers, about 2.4 KiB of each connection. Idle memory per client is a
-// product figure, so this policy keeps only what a plain TCP server needs: the socket (inline),
-// the io_context and nothing else. Asynchronous operations use Asio's default handler allocation,
+// product figure, so this policy keeps only what a TCP server needs: the stream (inline: the plain
+// socket, or the TLS stream with its few flags), the io_context and nothing else. Asynchronous operations use Asio's default handler allocation,
 // which recycles memory per thread.
 //
 // It gives websocketpp the same error codes as the Asio policy with the plain socket, because
 // websocketpp's connection decides what a failure means from them (read in
 // websocketpp/impl/connection_impl.hpp and the Asio policy):
-// - a read that ends with the peer's end of stream gives transport::error::eof; other read errors
-//   are Asio's own codes, untranslated (they already are std::error_code);
+// - a read that ends with the peer's end of stream gives transport::error::eof (over TLS, a TCP
+//   end without close_notify too); other read errors are Asio's own codes, untranslated (they
+//   already are std::error_code);
 // - every write error gives transport::error::pass_through;
 // - a cancelled timer gives transport::error::operation_aborted, another timer error
 //   transport::error::pass_through;
 // - shutdown reports Asio's code, except not_connected (the socket is already down), which is
 //   no error; the shutdown handler runs before async_shutdown returns, as it does with the Asio
-//   policy, so a close handler runs inside connection::terminate();
+//   policy, so a close handler runs inside connection::terminate() (a TLS stream finishes its
+//   close_notify exchange afterwards, holding the connection);
 // - a cancelled accept gives websocketpp::error::operation_canceled, other accept errors
 //   (EMFILE, ...) are Asio's own codes.
 // Every completion handler holds the connection's shared_ptr until it has run, because
@@ -109,17 +114,26 @@ class BufferList {
   const ws::transport::buffer* end_;
 };
 
+template <class Stream>
 class TcpEndpoint;
 
 /// The transport part of each websocketpp connection (the policy's `transport_con_type`): an
-/// accepted TCP socket on the io_context of the endpoint that accepted it.
+/// accepted TCP socket, seen through `Stream`, on the io_context of the endpoint that accepted it.
 ///
 /// websocketpp's connection derives from it and calls the protected members; the transport of
 /// sio uses get_raw_socket() for socket options, the peer's address and waiting for a client
 /// that leaves while its HTTP response is deferred.
-class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+///
+/// `Stream` (PlainStream, TlsStream) holds the socket and provides: `Settings` (what the endpoint
+/// hands every connection), `secure`, `inline_reads` (whether a non-blocking read_some on the
+/// stream may complete a read at once), emplace(ioc, settings), raw() (the TCP socket), io()
+/// (what is read and written), handshake(keep_alive, handler) and shutdown(keep_alive, handler).
+template <class Stream>
+class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>> {
  public:
   using ptr = std::shared_ptr<TcpConnection>;
+  /// What the endpoint gives each connection's stream (the TLS context, say).
+  using stream_settings = typename Stream::Settings;
   /// websocketpp cancels its timers through this pointer; a timer whose pointer is dropped
   /// still fires, as with the Asio policy.
   using timer_ptr = std::shared_ptr<asio::steady_timer>;
@@ -135,11 +149,11 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
   /// The accepted socket. Valid once the endpoint has initialized the connection, which
   /// websocketpp's endpoint does before it hands the connection out.
-  asio::ip::tcp::socket& get_raw_socket() noexcept { return *socket_; }
+  asio::ip::tcp::socket& get_raw_socket() noexcept { return stream_.raw(); }
 
-  ptr get_shared() { return shared_from_this(); }
+  ptr get_shared() { return this->shared_from_this(); }
 
-  bool is_secure() const noexcept { return false; }
+  bool is_secure() const noexcept { return Stream::secure; }
 
   /// What the transport runs after a write completed with no further write pending (nothing
   /// left in this policy's hands): it checks whether the connection has drained. Set for
@@ -151,7 +165,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   /// not connected; websocketpp writes it in its log lines.
   std::string get_remote_endpoint() const {
     std::error_code ec;
-    const auto peer = socket_->remote_endpoint(ec);
+    const auto peer = stream_.raw().remote_endpoint(ec);
     if (ec) return "Unknown";
     const auto address = peer.address();
     std::string s = address.is_v6() ? '[' + address.to_string() + ']' : address.to_string();
@@ -165,8 +179,11 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   /// calls back with it, so it is not stored a second time.
   void set_handle(ws::connection_hdl) noexcept {}
 
-  /// Nothing to negotiate before HTTP on plain TCP: the connection is ready at once.
-  void init(ws::transport::init_handler callback) { callback(std::error_code()); }
+  /// Whatever the stream negotiates before HTTP (nothing on plain TCP, the TLS handshake), then
+  /// `callback`; websocketpp reads the request once it has run without error.
+  void init(ws::transport::init_handler callback) {
+    stream_.handshake(this->shared_from_this(), std::move(callback));
+  }
 
   /// Reads at least `num_bytes` into `buf`.
   ///
@@ -178,22 +195,24 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   /// written together, instead of one write per message per receiver.
   void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len,
                            ws::transport::read_handler handler) {
-    if (num_bytes <= 1 && in_read_completion_ && inline_reads_ < max_inline_reads && handler) {
-      std::error_code ec;
-      const std::size_t n = socket_->read_some(asio::buffer(buf, len), ec);  // non-blocking
-      if (!ec && n > 0) {
-        ++inline_reads_;
-        handler(ec, n);
-        return;
+    if constexpr (Stream::inline_reads) {
+      if (num_bytes <= 1 && in_read_completion_ && inline_reads_ < max_inline_reads && handler) {
+        std::error_code ec;
+        const std::size_t n = stream_.io().read_some(asio::buffer(buf, len), ec);  // non-blocking
+        if (!ec && n > 0) {
+          ++inline_reads_;
+          handler(ec, n);
+          return;
+        }
       }
     }
-    auto done = [self = shared_from_this(), handler = std::move(handler)](
+    auto done = [self = this->shared_from_this(), handler = std::move(handler)](
                     const std::error_code& ec, std::size_t n) {
       // Tolerated as the Asio policy does, rather than thrown out of io_context::run().
       if (!handler) return;
       self->in_read_completion_ = true;
       self->inline_reads_ = 0;
-      if (ec == asio::error::eof)
+      if (Stream::end_of_stream(ec))
         handler(ws::transport::error::make_error_code(ws::transport::error::eof), n);
       else
         handler(ec, n);
@@ -202,16 +221,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     // websocketpp asks for at least one byte everywhere: one read_some does, without the
     // composed operation's extra layer.
     if (num_bytes <= 1)
-      socket_->async_read_some(asio::buffer(buf, len), std::move(done));
+      stream_.io().async_read_some(asio::buffer(buf, len), std::move(done));
     else
-      asio::async_read(*socket_, asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
+      asio::async_read(stream_.io(), asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
                        std::move(done));
   }
 
  private:
   /// The completion of a write, which websocketpp only needs to know as failed or not.
   auto write_done(ws::transport::write_handler handler) {
-    return [self = shared_from_this(), handler = std::move(handler)](const std::error_code& ec,
+    return [self = this->shared_from_this(), handler = std::move(handler)](const std::error_code& ec,
                                                                       std::size_t) {
       if (!handler) return;
       handler(ec ? ws::transport::error::make_error_code(ws::transport::error::pass_through)
@@ -223,13 +242,13 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
  protected:
   void async_write(const char* buf, std::size_t len, ws::transport::write_handler handler) {
-    asio::async_write(*socket_, asio::buffer(buf, len), write_done(std::move(handler)));
+    asio::async_write(stream_.io(), asio::buffer(buf, len), write_done(std::move(handler)));
   }
 
   /// One gathered write of every buffer, in order and in place.
   void async_write(const std::vector<ws::transport::buffer>& bufs,
                    ws::transport::write_handler handler) {
-    asio::async_write(*socket_, BufferList(bufs), write_done(std::move(handler)));
+    asio::async_write(stream_.io(), BufferList(bufs), write_done(std::move(handler)));
   }
 
   /// Always posted, never run inline, so that the frames queued by one handler go out in one
@@ -242,7 +261,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   std::error_code dispatch(ws::transport::dispatch_handler handler) {
     if (write_dispatched_) return {};
     write_dispatched_ = true;
-    asio::post(*ioc_, [self = shared_from_this(), handler = std::move(handler)] {
+    asio::post(*ioc_, [self = this->shared_from_this(), handler = std::move(handler)] {
       self->write_dispatched_ = false;
       handler();
     });
@@ -254,18 +273,14 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     return {};
   }
 
-  /// Shuts both directions down; the socket itself closes with the connection, once no pending
-  /// operation holds it (those complete at once after a shutdown).
+  /// Ends the stream (see the stream's shutdown()); `callback` runs before this returns.
   void async_shutdown(ws::transport::shutdown_handler callback) {
-    std::error_code ec;
-    socket_->shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    if (ec == asio::error::not_connected) ec.clear();
-    callback(ec);
+    stream_.shutdown(this->shared_from_this(), std::move(callback));
   }
 
   timer_ptr set_timer(long duration, ws::transport::timer_handler callback) {
     auto timer = std::make_shared<asio::steady_timer>(*ioc_, std::chrono::milliseconds(duration));
-    timer->async_wait([self = shared_from_this(), timer, callback = std::move(callback)](
+    timer->async_wait([self = this->shared_from_this(), timer, callback = std::move(callback)](
                           const std::error_code& ec) {
       if (!ec)
         callback(std::error_code());
@@ -278,21 +293,21 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   }
 
  private:
-  friend class TcpEndpoint;
+  friend class TcpEndpoint<Stream>;
 
   /// Consecutive reads completed at once by async_read_at_least before one goes through the
   /// io_context again, so that other connections get their turn.
   static constexpr unsigned max_inline_reads = 16;
 
   /// Called once by the endpoint, right after websocketpp created the connection.
-  void init_asio(asio::io_context& ioc) {
+  void init_asio(asio::io_context& ioc, const typename Stream::Settings& settings) {
     ioc_ = &ioc;
-    socket_.emplace(ioc);
+    stream_.emplace(ioc, settings);
   }
 
   // websocketpp constructs the connection before it tells the transport the io_context, and an
-  // Asio socket needs one to exist: hence optional, still inline.
-  std::optional<asio::ip::tcp::socket> socket_;
+  // Asio socket needs one to exist: the stream makes its socket in emplace(), still inline.
+  Stream stream_;
   asio::io_context* ioc_ = nullptr;
   drain_hook drain_hook_ = nullptr;
   unsigned inline_reads_ = 0;        // reads completed at once since the last posted one
@@ -304,16 +319,20 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 /// accepts into connections that websocketpp created.
 ///
 /// The io_context is the application's; the endpoint only points at it.
+template <class Stream>
 class TcpEndpoint {
  public:
-  using transport_con_type = TcpConnection;
-  using transport_con_ptr = TcpConnection::ptr;
+  using transport_con_type = TcpConnection<Stream>;
+  using transport_con_ptr = typename transport_con_type::ptr;
 
   TcpEndpoint() = default;
   TcpEndpoint(const TcpEndpoint&) = delete;
   TcpEndpoint& operator=(const TcpEndpoint&) = delete;
 
-  bool is_secure() const noexcept { return false; }
+  bool is_secure() const noexcept { return Stream::secure; }
+
+  /// What every connection's stream is made with (the TLS context); before the first accept.
+  void set_stream_settings(typename Stream::Settings settings) { settings_ = std::move(settings); }
 
   /// Sets the io_context that connections and the listening socket run on; once only.
   void init_asio(asio::io_context* ioc, std::error_code& ec) {
@@ -402,12 +421,13 @@ class TcpEndpoint {
   /// Gives a connection websocketpp just created its socket.
   std::error_code init(const transport_con_ptr& tcon) {
     if (!ioc_) return ws::error::make_error_code(ws::error::invalid_state);
-    tcon->init_asio(*ioc_);
+    tcon->init_asio(*ioc_, settings_);
     return {};
   }
 
  private:
   asio::io_context* ioc_ = nullptr;
+  typename Stream::Settings settings_{};
   std::optional<asio::ip::tcp::acceptor> acceptor_;
   int backlog_ = asio::socket_base::max_listen_connections;
   bool reuse_addr_ = false;

@@ -20,3 +20,12 @@ target_compile_definitions(test_interop PRIVATE
 if(TARGET interop_server)
   add_dependencies(test_interop interop_server)
 endif()
+# The TLS scenario: interop_server over sio::tls, and a certificate the test makes with OpenSSL.
+if(TARGET sio::tls)
+  if(TARGET interop_server)
+    target_link_libraries(interop_server PRIVATE sio::tls)
+    target_compile_definitions(interop_server PRIVATE SIO_INTEROP_TLS)
+  endif()
+  target_link_libraries(test_interop PRIVATE OpenSSL::Crypto)
+  target_compile_definitions(test_interop PRIVATE SIO_INTEROP_TLS)
+endif()

@@ -1,12 +1,14 @@
 // The chat room of the Socket.IO tutorials, on sio, with its history in SQLite.
 //
 // Usage: chat [port] [--host ADDRESS] [--db FILE] [--client-file FILE] [--public-dir DIR]
+//             [--tls-cert FILE --tls-key FILE]
 //   port          0 picks a free one; default 3000
 //   --host        address to listen on; default every address (IPv6 and IPv4)
 //   --db          the SQLite file that keeps the history; default chat.db in the build folder
 //   --client-file socket.io.js to serve (also SIO_CLIENT_FILE); default from the socket.io-client
 //                 npm package that scripts/setup-deps installs
 //   --public-dir  the folder of the page; default this example's public/ folder
+//   --tls-cert, --tls-key  serve HTTPS and WSS with this certificate chain and private key (PEM)
 //
 // Events (namespace "/"), each chat message being {user, content, createAt, type}:
 //   message <text>   the first one is the user's name; later ones go to everyone, or to the members
@@ -338,7 +340,11 @@ class Chat {
 int main(int argc, char** argv) {
   demo::Settings settings(SIO_DEMO_CLIENT_FILE, SIO_DEMO_PUBLIC_DIR);
   std::string database = SIO_DEMO_DATABASE;
-  if (int status = demo::read_settings(argc, argv, settings, {{"--db", "FILE", &database}},
+  demo::TlsFiles tls;
+  if (int status = demo::read_settings(argc, argv, settings,
+                                       {{"--db", "FILE", &database},
+                                        {"--tls-cert", "FILE", &tls.cert},
+                                        {"--tls-key", "FILE", &tls.key}},
                                        "  port 0 picks a free port; the default is 3000\n"))
     return status;
 
@@ -350,7 +356,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  demo::Program program("chat", demo::server_options(settings));
+  demo::Program program("chat", demo::server_options(settings), tls);
   Chat chat(program.io(), *history);
   program.io().on("connection", [&chat](sio::Socket s) { chat.on_connection(s); });
   demo::serve_page(program.transport(), settings.public_dir, {"index.html", "chat.js", "chat.css"});

@@ -15,6 +15,9 @@
 #pragma once
 
 #include <sio.hpp>
+#ifdef SIO_DEMO_TLS
+#include <sio/transport/websocketpp_tls.hpp>
+#endif
 
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
@@ -164,19 +167,29 @@ inline void serve_page(sio::transport::websocketpp& transport, std::string dir,
   });
 }
 
+/// The files of a demo served over HTTPS and WSS (--tls-cert, --tls-key); both empty: plain HTTP.
+struct TlsFiles {
+  std::string cert;  ///< the certificate chain, PEM
+  std::string key;   ///< its private key, PEM
+};
+
 /// A demo's event loop, its network transport and its Socket.IO server, which stop together on
 /// Ctrl-C (SIGINT) or SIGTERM.
 class Program {
  public:
-  /// Makes the server with `options` (see server_options()); nothing listens until listen().
+  /// Makes the server with `options` (see server_options()), over TLS with the files of `tls` if
+  /// any; nothing listens until listen(), which reports files that cannot be used.
   /// `name` starts the lines the program prints.
-  Program(std::string name, sio::ServerOptions options)
-      : name_(std::move(name)), signals_(ioc_, SIGINT, SIGTERM), transport_(ioc_), io_(transport_, std::move(options)) {}
+  Program(std::string name, sio::ServerOptions options, const TlsFiles& tls = {})
+      : name_(std::move(name)),
+        signals_(ioc_, SIGINT, SIGTERM),
+        transport_(make_transport(ioc_, tls, error_)),
+        io_(*transport_, std::move(options)) {}
 
   /// The event loop everything runs on, for the demo's own timers.
   asio::io_context& context() noexcept { return ioc_; }
   /// The network transport, for serve_page().
-  sio::transport::websocketpp& transport() noexcept { return transport_; }
+  sio::transport::websocketpp& transport() noexcept { return *transport_; }
   /// The Socket.IO server.
   IoServer& io() noexcept { return io_; }
 
@@ -184,15 +197,19 @@ class Program {
   /// address, or every IPv4 one where the machine has no IPv6.
   /// \returns false, after saying on stderr why, when the port cannot be used.
   bool listen(const Settings& settings) {
+    if (!error_.empty()) {
+      std::fprintf(stderr, "%s\n", error_.c_str());
+      return false;
+    }
     const auto port = static_cast<std::uint16_t>(settings.port);
     const std::string& host = settings.host;
     std::error_code ec;
     if (host.empty()) {
       // Dual-stack, so "localhost" works whether it resolves to ::1 or 127.0.0.1.
-      ec = transport_.listen(port, "::");
-      if (ec) ec = transport_.listen(port, "0.0.0.0");
+      ec = transport_->listen(port, "::");
+      if (ec) ec = transport_->listen(port, "0.0.0.0");
     } else {
-      ec = transport_.listen(port, host);
+      ec = transport_->listen(port, host);
     }
     if (ec) {
       std::fprintf(stderr, "cannot listen on port %d: %s\n", settings.port, ec.message().c_str());
@@ -201,7 +218,7 @@ class Program {
     const std::string shown_host = host.empty() || host == "::" || host == "0.0.0.0" ? "localhost"
                                    : host.find(':') != std::string::npos             ? "[" + host + "]"
                                                                                      : host;
-    url_ = "http://" + shown_host + ":" + std::to_string(transport_.local_port()) + "/";
+    url_ = (tls_ ? "https://" : "http://") + shown_host + ":" + std::to_string(transport_->local_port()) + "/";
     return true;
   }
 
@@ -218,7 +235,7 @@ class Program {
     signals_.async_wait([this, on_stop = std::move(on_stop)](std::error_code, int) {
       if (on_stop) on_stop();
       io_.close();
-      transport_.close();
+      transport_->close();
       ioc_.stop();
     });
     ioc_.run();
@@ -236,8 +253,34 @@ class Program {
   asio::io_context ioc_{1};
   // Made before anything listens, so that a stop asked for as soon as the address is printed is not lost.
   asio::signal_set signals_;
-  sio::transport::websocketpp transport_;
+  std::string error_;  // why the TLS files cannot be used, said by listen()
+  bool tls_ = false;
+  std::unique_ptr<sio::transport::websocketpp> transport_;  // plain, or websocketpp_tls
   IoServer io_;
+
+  /// The plain transport, or the TLS one with `tls`'s files; a plain one and `error` set when the
+  /// files cannot be used (or the demos were built without sio::tls).
+  std::unique_ptr<sio::transport::websocketpp> make_transport(asio::io_context& ioc, const TlsFiles& tls,
+                                                              std::string& error) {
+    if (tls.cert.empty() && tls.key.empty()) return std::make_unique<sio::transport::websocketpp>(ioc);
+    if (tls.cert.empty() || tls.key.empty()) {
+      error = "--tls-cert and --tls-key go together";
+    } else {
+#ifdef SIO_DEMO_TLS
+      try {
+        auto transport = std::make_unique<sio::transport::websocketpp_tls>(
+            ioc, sio::transport::tls_from_files(tls.cert, tls.key));
+        tls_ = true;
+        return transport;
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+#else
+      error = "this program was built without TLS (sio::tls, CMake option SIO_TLS)";
+#endif
+    }
+    return std::make_unique<sio::transport::websocketpp>(ioc);
+  }
 };
 
 }  // namespace demo

@@ -52,6 +52,21 @@ class Server {
       : owned_transport_(std::make_unique<Transport>(ioc)), transport_(*owned_transport_), core_(std::move(options)) {
     start();
   }
+  /// A server with a transport of its own on `ioc`, made as `Transport(ioc, transport_args...)`:
+  /// the TLS context of sio::transport::websocketpp_tls, say, or a WebsocketppOptions.
+  /// \code
+  /// sio::Server<sio::transport::websocketpp_tls> io(ioc, {}, sio::transport::tls_from_files("cert.pem", "key.pem"));
+  /// \endcode
+  /// \throws std::invalid_argument for invalid options; whatever Transport's constructor throws.
+  template <class TransportArg, class... MoreTransportArgs>
+  Server(asio::io_context& ioc, ServerOptions options, TransportArg&& transport_arg,
+         MoreTransportArgs&&... more_transport_args)
+      : owned_transport_(std::make_unique<Transport>(ioc, std::forward<TransportArg>(transport_arg),
+                                                     std::forward<MoreTransportArgs>(more_transport_args)...)),
+        transport_(*owned_transport_),
+        core_(std::move(options)) {
+    start();
+  }
   /// A server on an existing transport, which may carry other servers on other paths.
   /// \throws std::invalid_argument for invalid options.
   explicit Server(Transport& transport, ServerOptions options = {}) : transport_(transport), core_(std::move(options)) {

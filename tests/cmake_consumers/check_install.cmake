@@ -2,7 +2,7 @@
 # SOURCE_DIR/include), the library, the CMake package files, the pkg-config file and the license,
 # and nothing else. `cmake -P check_install.cmake` with PREFIX, SOURCE_DIR, and the install's
 # directories relative to the prefix: LIBDIR (library), CMAKEDIR (CMake package), PKGCONFIGDIR
-# (sio.pc) and DOCDIR (LICENSE).
+# (sio.pc) and DOCDIR (LICENSE); TLS when sio::tls was built (its library, header and sio-tls.pc).
 
 cmake_policy(VERSION 3.16)
 
@@ -17,17 +17,22 @@ set(cmake_files "")
 foreach(file IN LISTS installed)
   if(file MATCHES "^include/.*\\.hpp$")
     list(APPEND headers "${file}")
-  elseif(file MATCHES "^${LIBDIR}/libsio\\.(a|so(\\.[0-9]+)*)$")
+  elseif(file MATCHES "^${LIBDIR}/libsio(-tls)?\\.(a|so(\\.[0-9]+)*)$")
     list(APPEND libraries "${file}")
   elseif(file MATCHES "^${CMAKEDIR}/[^/]+\\.cmake$")
     list(APPEND cmake_files "${file}")
-  elseif(file STREQUAL "${PKGCONFIGDIR}/sio.pc" OR file STREQUAL "${DOCDIR}/LICENSE")
+  elseif(file STREQUAL "${PKGCONFIGDIR}/sio.pc" OR file STREQUAL "${DOCDIR}/LICENSE"
+         OR (TLS AND file STREQUAL "${PKGCONFIGDIR}/sio-tls.pc"))
     # expected, checked below
   else()
     string(APPEND errors "  unexpected file: ${file}\n")
   endif()
 endforeach()
 
+# The TLS transport's header comes with its library (TLS: sio::tls was built) only.
+if(NOT TLS)
+  list(REMOVE_ITEM expected_headers include/sio/transport/websocketpp_tls.hpp)
+endif()
 list(SORT headers)
 list(SORT expected_headers)
 if(NOT headers STREQUAL expected_headers)

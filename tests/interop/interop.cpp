@@ -5,11 +5,16 @@
 // process group it leads: tests/support/child_process.hpp).
 
 #include "support/node_scenario.hpp"
+#ifdef SIO_INTEROP_TLS
+#include "support/test_certificate.hpp"
+#endif
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #ifndef SIO_INTEROP_SERVER
@@ -23,8 +28,11 @@ bool use_reference_server() {
   return (flag && std::string(flag) == "1") || std::string(SIO_INTEROP_SERVER).empty();
 }
 
-/// Starts the server, runs the scenario script against it, and checks that the script passed.
-void run_scenario(const std::string& scenario) {
+/// Starts the server (with `server_flags`), runs the scenario script against it, and checks that
+/// the script passed; `scheme` and `script_vars` as for run_node_scenario.
+void run_scenario(const std::string& scenario, const std::vector<std::string>& server_flags = {},
+                  const std::string& scheme = "http",
+                  const std::vector<std::pair<std::string, std::string>>& script_vars = {}) {
   const std::string scripts = SIO_INTEROP_SCRIPTS_DIR;
   const std::string node_modules = SIO_INTEROP_NODE_MODULES;
   std::vector<std::string> server_argv;
@@ -37,7 +45,9 @@ void run_scenario(const std::string& scenario) {
   } else {
     server_argv = {SIO_INTEROP_SERVER, "0"};
   }
-  sio::test::run_node_scenario(server_argv, scripts + "/" + scenario + ".test.js", node_modules);
+  server_argv.insert(server_argv.end(), server_flags.begin(), server_flags.end());
+  sio::test::run_node_scenario(server_argv, scripts + "/" + scenario + ".test.js", node_modules, scheme,
+                               script_vars);
 }
 
 }  // namespace
@@ -51,3 +61,20 @@ TEST_CASE("middleware", "[interop]") { run_scenario("middleware"); }
 TEST_CASE("disconnect", "[interop]") { run_scenario("disconnect"); }
 TEST_CASE("heartbeat", "[interop]") { run_scenario("heartbeat"); }
 TEST_CASE("shutdown", "[interop]") { run_scenario("shutdown"); }
+
+#ifdef SIO_INTEROP_TLS
+// HTTPS and WSS (sio::transport::websocketpp_tls): a self-signed certificate made for this run,
+// which the script trusts as its CA.
+TEST_CASE("tls", "[interop]") {
+  const std::string stem = "interop_tls." + std::to_string(::getpid());
+  const std::string cert = stem + ".cert.pem", key = stem + ".key.pem";
+  sio::test::make_test_certificate().write(cert, key);
+  struct Remove {
+    std::vector<std::string> files;
+    ~Remove() {
+      for (const auto& f : files) std::remove(f.c_str());
+    }
+  } remove{{cert, key}};
+  run_scenario("tls", {"--tls-cert", cert, "--tls-key", key}, "https", {{"SIO_TLS_CA", cert}});
+}
+#endif

@@ -2,13 +2,18 @@
 // tests/interop/reference-server.js, which implements the same on Node's own server).
 // Usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials]
 //                       [--ping-interval MS] [--max-buffered-bytes N]
+//                       [--tls-cert FILE --tls-key FILE]
 // prints "listening <port>" once bound on 127.0.0.1. The flags are for the hostile cases that
 // need another setting than the contract's (tests/hostile/hostile.cpp); the interop scenarios
-// pass none.
+// pass none, but for the TLS one (HTTPS and WSS with sio::transport::websocketpp_tls, built when
+// sio::tls is: SIO_INTEROP_TLS).
 
 #include <sio.hpp>
 
 #include <asio/signal_set.hpp>
+#ifdef SIO_INTEROP_TLS
+#include <sio/transport/websocketpp_tls.hpp>
+#endif
 
 #include <chrono>
 #include <cstdio>
@@ -30,40 +35,10 @@ std::vector<std::string> string_list(const rapidjson::Value& v) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+/// Sets the contract's namespaces and events up on `io`, listens on `port` and runs `ioc`.
+template <class Transport>
+int serve(asio::io_context& ioc, sio::Server<Transport>& io, int port) {
   using namespace std::chrono_literals;
-  int port = 0;
-  sio::ServerOptions options;
-  options.ping_interval = 300ms;
-  options.ping_timeout = 200ms;
-  options.max_http_buffer_size = 1'000'000;
-  options.connect_timeout = 1000ms;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--cors-origin" && i + 1 < argc) {
-      options.cors.origins.emplace_back(argv[++i]);
-    } else if (arg == "--cors-credentials") {
-      options.cors.credentials = true;
-    } else if (arg == "--ping-interval" && i + 1 < argc) {
-      options.ping_interval = std::chrono::milliseconds(std::strtoull(argv[++i], nullptr, 10));
-    } else if (arg == "--max-buffered-bytes" && i + 1 < argc) {
-      options.max_buffered_bytes = std::strtoull(argv[++i], nullptr, 10);
-    } else if (i == 1 && arg.find_first_not_of("0123456789") == std::string::npos) {
-      port = std::atoi(arg.c_str());
-    } else {
-      std::fprintf(stderr,
-                   "usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials] "
-                   "[--ping-interval MS] [--max-buffered-bytes N]\n");
-      return 2;
-    }
-  }
-  asio::io_context ioc(1);
-
-  options.logger = [](sio::LogLevel level, std::string_view msg) {
-    if (level >= sio::LogLevel::warn)
-      std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());
-  };
-  sio::Server<sio::transport::websocketpp> io(ioc, options);
 
   std::map<std::string, std::string> reasons;  // disconnect reason by socket id
   auto record_reason = [&reasons](sio::Socket& s) {
@@ -152,4 +127,55 @@ int main(int argc, char** argv) {
   });
   ioc.run();
   return 0;
+}
+
+int main(int argc, char** argv) {
+  using namespace std::chrono_literals;
+  int port = 0;
+  sio::ServerOptions options;
+  std::string tls_cert, tls_key;
+  options.ping_interval = 300ms;
+  options.ping_timeout = 200ms;
+  options.max_http_buffer_size = 1'000'000;
+  options.connect_timeout = 1000ms;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--cors-origin" && i + 1 < argc) {
+      options.cors.origins.emplace_back(argv[++i]);
+    } else if (arg == "--cors-credentials") {
+      options.cors.credentials = true;
+    } else if (arg == "--ping-interval" && i + 1 < argc) {
+      options.ping_interval = std::chrono::milliseconds(std::strtoull(argv[++i], nullptr, 10));
+    } else if (arg == "--max-buffered-bytes" && i + 1 < argc) {
+      options.max_buffered_bytes = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--tls-cert" && i + 1 < argc) {
+      tls_cert = argv[++i];
+    } else if (arg == "--tls-key" && i + 1 < argc) {
+      tls_key = argv[++i];
+    } else if (i == 1 && arg.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::atoi(arg.c_str());
+    } else {
+      std::fprintf(stderr,
+                   "usage: interop_server [port] [--cors-origin <origin>]... [--cors-credentials] "
+                   "[--ping-interval MS] [--max-buffered-bytes N] [--tls-cert FILE --tls-key FILE]\n");
+      return 2;
+    }
+  }
+  asio::io_context ioc(1);
+
+  options.logger = [](sio::LogLevel level, std::string_view msg) {
+    if (level >= sio::LogLevel::warn)
+      std::fprintf(stderr, "[%s] %.*s\n", sio::to_string(level).data(), static_cast<int>(msg.size()), msg.data());
+  };
+  if (!tls_cert.empty() || !tls_key.empty()) {
+#ifdef SIO_INTEROP_TLS
+    sio::Server<sio::transport::websocketpp_tls> io(ioc, options, sio::transport::tls_from_files(tls_cert, tls_key));
+    return serve(ioc, io, port);
+#else
+    std::fprintf(stderr, "interop_server: built without sio::tls\n");
+    return 2;
+#endif
+  }
+  sio::Server<sio::transport::websocketpp> io(ioc, options);
+  return serve(ioc, io, port);
 }

@@ -3,16 +3,27 @@
 // implements in C++. The interop scripts run against either; running them against this one proves the
 // scripts themselves test the official behaviour.
 //
-//   node reference-server.js [port]    (port 0 or none: a free port)
+//   node reference-server.js [port] [--tls-cert FILE --tls-key FILE]    (port 0 or none: a free port;
+//                                                                       with the files: HTTPS and WSS)
 //
 // Prints "listening <port>" on stdout once bound to 127.0.0.1.
 
+const fs = require("fs");
 const http = require("http");
+const https = require("https");
 const { Server } = require("socket.io");
 
 const port = Number(process.argv[2] || 0);
+const flag = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const tls_cert = flag("--tls-cert");
+const tls_key = flag("--tls-key");
 
-const httpServer = http.createServer();
+const httpServer = tls_cert
+  ? https.createServer({ cert: fs.readFileSync(tls_cert), key: fs.readFileSync(tls_key) })
+  : http.createServer();
 const io = new Server(httpServer, {
   pingInterval: 300,
   pingTimeout: 200,

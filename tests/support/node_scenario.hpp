@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sio::test {
@@ -23,8 +24,11 @@ constexpr std::chrono::seconds script_limit{30};
 /// Starts `server_argv`, runs `node <script> <url>` with NODE_PATH=`node_modules` and the server's
 /// process id in SIO_SERVER_PID (a script may read the server's memory in /proc), and fails the
 /// test case with both outputs unless the script exits 0 and the server is still running.
+/// `scheme` starts the URL ("https" for a TLS server); `script_vars` are more environment
+/// variables for the script.
 inline void run_node_scenario(const std::vector<std::string>& server_argv, const std::string& script,
-                              const std::string& node_modules) {
+                              const std::string& node_modules, const std::string& scheme = "http",
+                              std::vector<std::pair<std::string, std::string>> script_vars = {}) {
   if (!is_directory(node_modules + "/socket.io-client")) {
     FAIL("the JavaScript packages are not installed in " << node_modules << ": run scripts/setup-deps");
   }
@@ -49,9 +53,10 @@ inline void run_node_scenario(const std::vector<std::string>& server_argv, const
     FAIL("bad listening line from the server: \"" << line << "\"");
   }
 
-  const std::string url = "http://127.0.0.1:" + port;
-  const auto script_env =
-      environment_with({{"NODE_PATH", node_modules}, {"SIO_SERVER_PID", std::to_string(server->pid())}});
+  const std::string url = scheme + "://127.0.0.1:" + port;
+  script_vars.emplace_back("NODE_PATH", node_modules);
+  script_vars.emplace_back("SIO_SERVER_PID", std::to_string(server->pid()));
+  const auto script_env = environment_with(script_vars);
   auto child = ChildProcess::spawn({node, script, url}, script_env, error);
   if (!child) {
     server->stop();

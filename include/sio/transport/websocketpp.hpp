@@ -79,7 +79,10 @@ class websocketpp {
   explicit websocketpp(asio::io_context& ioc, WebsocketppOptions options = {});
   /// Stops listening and closes every connection without calling any handler again.
   /// Connections finish their closing handshake on the io_context afterwards, if it still runs.
-  ~websocketpp();
+  /// Virtual: a websocketpp_tls (sio::tls) is a websocketpp too, so an application that picks
+  /// TLS or not at run time may own either through a pointer to this class, and run a
+  /// `Server<websocketpp>` on it.
+  virtual ~websocketpp();
   websocketpp(const websocketpp&) = delete;
   websocketpp& operator=(const websocketpp&) = delete;
 
@@ -120,6 +123,11 @@ class websocketpp {
 
   /// Internal state, defined in the compiled library.
   class impl;
+
+ protected:
+  /// A transport on `ioc` with the state a variant made (websocketpp_tls: connections over TLS).
+  /// The state comes first, so that `websocketpp(ioc, {...})` still means the options.
+  websocketpp(std::shared_ptr<impl> state, asio::io_context& ioc);
 
  private:
   asio::io_context& ioc_;
