@@ -372,6 +372,10 @@ class State final : public websocketpp::impl, public StateBase {
     server_.set_stream_settings(std::move(settings));
     server_.set_user_agent(std::string());  // no Server header
     server_.set_max_http_body_size(app_body_limit);
+    // websocketpp's open-handshake deadline is the headers' one; the policy moves it to the
+    // whole request's once the headers are in (wspp_transport.hpp).
+    server_.set_open_handshake_timeout(static_cast<long>(options_.header_timeout.count()));
+    server_.set_request_limits(RequestLimits{options_.header_timeout, options_.request_timeout});
     server_.set_http_handler([this](ws::connection_hdl h) { on_http(h); });
     server_.set_validate_handler([this](ws::connection_hdl h) { return on_validate(h); });
     server_.set_open_handler([this](ws::connection_hdl h) { on_open(h); });
@@ -799,6 +803,9 @@ std::shared_ptr<websocketpp::impl> make_state(asio::io_context& ioc, const Webso
   const std::size_t size = options.read_buffer_size;
   if (size == 0 || size > 65536)
     throw std::invalid_argument(std::string(name) + ": read_buffer_size must be 1..65536");
+  if (options.header_timeout.count() <= 0 || options.request_timeout < options.header_timeout)
+    throw std::invalid_argument(std::string(name) +
+                                ": header_timeout must be positive and request_timeout at least as long");
   if (size <= 1024) return std::make_shared<State<Config<1024, Stream>>>(ioc, options, settings);
   if (size <= 4096) return std::make_shared<State<Config<4096, Stream>>>(ioc, options, settings);
   if (size <= 16384) return std::make_shared<State<Config<16384, Stream>>>(ioc, options, settings);

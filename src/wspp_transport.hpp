@@ -117,6 +117,62 @@ class BufferList {
 template <class Stream>
 class TcpEndpoint;
 
+/// A timer of websocketpp's (the open and close handshake deadlines): websocketpp only ever
+/// cancels it; the policy may also move its deadline (move_to), which websocketpp does not see.
+class PolicyTimer : public std::enable_shared_from_this<PolicyTimer> {
+ public:
+  PolicyTimer(asio::io_context& ioc, ws::transport::timer_handler callback)
+      : timer_(ioc), callback_(std::move(callback)) {}
+
+  /// Arms the timer `duration` from now; `keep_alive` (the connection) lives until it has run.
+  void start(std::chrono::milliseconds duration, std::shared_ptr<void> keep_alive) {
+    keep_alive_ = std::move(keep_alive);
+    timer_.expires_after(duration);
+    wait();
+  }
+  /// Cancels it: websocketpp hears operation_aborted, as from the Asio policy.
+  void cancel() { timer_.cancel(); }
+  /// Moves the deadline of an armed timer to `when`; websocketpp hears nothing of the move.
+  void move_to(asio::steady_timer::time_point when) {
+    if (done_) return;
+    ++generation_;
+    timer_.expires_at(when);  // the wait in progress completes as aborted, and is ignored
+    wait();
+  }
+  /// When it was armed for.
+  asio::steady_timer::time_point expiry() const { return timer_.expiry(); }
+
+ private:
+  void wait() {
+    timer_.async_wait([self = shared_from_this(), generation = generation_](const std::error_code& ec) {
+      if (generation != self->generation_) return;  // superseded by move_to()
+      self->done_ = true;
+      auto keep_alive = std::move(self->keep_alive_);
+      if (!ec)
+        self->callback_(std::error_code());
+      else if (ec == asio::error::operation_aborted)
+        self->callback_(ws::transport::error::make_error_code(ws::transport::error::operation_aborted));
+      else
+        self->callback_(ws::transport::error::make_error_code(ws::transport::error::pass_through));
+    });
+  }
+
+  asio::steady_timer timer_;
+  ws::transport::timer_handler callback_;
+  std::shared_ptr<void> keep_alive_;
+  unsigned generation_ = 0;
+  bool done_ = false;
+};
+
+/// Deadlines of a connection's HTTP request (headers, then the whole request).
+struct RequestLimits {
+  /// Headers complete within this of websocketpp starting to read the request; 0: no deadline
+  /// of this policy's (websocketpp's open-handshake timeout alone applies).
+  std::chrono::milliseconds header_timeout{0};
+  /// The whole request (headers and body, until the response starts) within this.
+  std::chrono::milliseconds request_timeout{0};
+};
+
 /// The transport part of each websocketpp connection (the policy's `transport_con_type`): an
 /// accepted TCP socket, seen through `Stream`, on the io_context of the endpoint that accepted it.
 ///
@@ -136,7 +192,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   using stream_settings = typename Stream::Settings;
   /// websocketpp cancels its timers through this pointer; a timer whose pointer is dropped
   /// still fires, as with the Asio policy.
-  using timer_ptr = std::shared_ptr<asio::steady_timer>;
+  using timer_ptr = std::shared_ptr<PolicyTimer>;
 
   /// The signature websocketpp constructs its transport with. The loggers are not kept: this
   /// policy has nothing to log that the application could not see in its handlers.
@@ -182,6 +238,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   /// Whatever the stream negotiates before HTTP (nothing on plain TCP, the TLS handshake), then
   /// `callback`; websocketpp reads the request once it has run without error.
   void init(ws::transport::init_handler callback) {
+    if (limits_->header_timeout.count() > 0) request_ = std::make_unique<RequestPhase>();
     stream_.handshake(this->shared_from_this(), std::move(callback));
   }
 
@@ -201,15 +258,17 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
         const std::size_t n = stream_.io().read_some(asio::buffer(buf, len), ec);  // non-blocking
         if (!ec && n > 0) {
           ++inline_reads_;
+          if (request_) scan_request(buf, n);
           handler(ec, n);
           return;
         }
       }
     }
-    auto done = [self = this->shared_from_this(), handler = std::move(handler)](
+    auto done = [self = this->shared_from_this(), buf, handler = std::move(handler)](
                     const std::error_code& ec, std::size_t n) {
       // Tolerated as the Asio policy does, rather than thrown out of io_context::run().
       if (!handler) return;
+      if (self->request_ && !ec) self->scan_request(buf, n);
       self->in_read_completion_ = true;
       self->inline_reads_ = 0;
       if (Stream::end_of_stream(ec))
@@ -278,17 +337,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
     stream_.shutdown(this->shared_from_this(), std::move(callback));
   }
 
+  /// The first timer set while the request's headers are awaited is websocketpp's open-handshake
+  /// deadline, armed for header_timeout: the policy moves it to request_timeout once the headers
+  /// are in (scan_request), so that a body may take longer than headers may.
   timer_ptr set_timer(long duration, ws::transport::timer_handler callback) {
-    auto timer = std::make_shared<asio::steady_timer>(*ioc_, std::chrono::milliseconds(duration));
-    timer->async_wait([self = this->shared_from_this(), timer, callback = std::move(callback)](
-                          const std::error_code& ec) {
-      if (!ec)
-        callback(std::error_code());
-      else if (ec == asio::error::operation_aborted)
-        callback(ws::transport::error::make_error_code(ws::transport::error::operation_aborted));
-      else
-        callback(ws::transport::error::make_error_code(ws::transport::error::pass_through));
-    });
+    auto timer = std::make_shared<PolicyTimer>(*ioc_, std::move(callback));
+    timer->start(std::chrono::milliseconds(duration), this->shared_from_this());
+    if (request_ && !request_->armed) {
+      request_->deadline = timer;
+      request_->armed = true;
+    }
     return timer;
   }
 
@@ -300,15 +358,44 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   static constexpr unsigned max_inline_reads = 16;
 
   /// Called once by the endpoint, right after websocketpp created the connection.
-  void init_asio(asio::io_context& ioc, const typename Stream::Settings& settings) {
+  void init_asio(asio::io_context& ioc, const typename Stream::Settings& settings, const RequestLimits& limits) {
     ioc_ = &ioc;
+    limits_ = &limits;
     stream_.emplace(ioc, settings);
+  }
+
+  /// While the request's headers are awaited: how much of the blank line that ends them the
+  /// bytes so far end with, and websocketpp's deadline for them. Allocated for that time only,
+  /// so an established connection pays one pointer for it.
+  struct RequestPhase {
+    std::weak_ptr<PolicyTimer> deadline;
+    bool armed = false;    // deadline was set
+    unsigned matched = 0;  // of "\r\n\r\n"
+  };
+
+  /// Looks for the end of the headers in `n` bytes just read; there, gives the rest of the
+  /// request until request_timeout after the deadline was armed for the headers.
+  void scan_request(const char* buf, std::size_t n) {
+    static constexpr char end[] = "\r\n\r\n";
+    RequestPhase& r = *request_;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = buf[i];
+      r.matched = c == end[r.matched] ? r.matched + 1 : (c == '\r' ? 1 : 0);
+      if (r.matched == 4) {
+        if (auto timer = r.deadline.lock())
+          timer->move_to(timer->expiry() - limits_->header_timeout + limits_->request_timeout);
+        request_.reset();
+        return;
+      }
+    }
   }
 
   // websocketpp constructs the connection before it tells the transport the io_context, and an
   // Asio socket needs one to exist: the stream makes its socket in emplace(), still inline.
   Stream stream_;
   asio::io_context* ioc_ = nullptr;
+  const RequestLimits* limits_ = nullptr;  // the endpoint's
+  std::unique_ptr<RequestPhase> request_;  // until the headers are in
   drain_hook drain_hook_ = nullptr;
   unsigned inline_reads_ = 0;        // reads completed at once since the last posted one
   bool in_read_completion_ = false;  // a read's handler is running
@@ -333,6 +420,9 @@ class TcpEndpoint {
 
   /// What every connection's stream is made with (the TLS context); before the first accept.
   void set_stream_settings(typename Stream::Settings settings) { settings_ = std::move(settings); }
+  /// The request deadlines of every connection; before the first accept. websocketpp's
+  /// open-handshake timeout must then be header_timeout.
+  void set_request_limits(RequestLimits limits) noexcept { limits_ = limits; }
 
   /// Sets the io_context that connections and the listening socket run on; once only.
   void init_asio(asio::io_context* ioc, std::error_code& ec) {
@@ -421,13 +511,14 @@ class TcpEndpoint {
   /// Gives a connection websocketpp just created its socket.
   std::error_code init(const transport_con_ptr& tcon) {
     if (!ioc_) return ws::error::make_error_code(ws::error::invalid_state);
-    tcon->init_asio(*ioc_, settings_);
+    tcon->init_asio(*ioc_, settings_, limits_);
     return {};
   }
 
  private:
   asio::io_context* ioc_ = nullptr;
   typename Stream::Settings settings_{};
+  RequestLimits limits_{};
   std::optional<asio::ip::tcp::acceptor> acceptor_;
   int backlog_ = asio::socket_base::max_listen_connections;
   bool reuse_addr_ = false;

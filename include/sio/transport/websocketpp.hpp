@@ -5,6 +5,7 @@
 /// websocketpp stays inside the compiled library (it does not build as C++20), so this header
 /// names nothing of it: applications of any standard include it.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -40,6 +41,16 @@ struct WebsocketppOptions {
   /// Broadcasts reach only the sockets of the Server they are made on: emit on each of them (an
   /// emit is safe from any thread).
   bool reuse_port = false;
+  /// Longest a client may take to send the headers of its request (an HTTP request or a
+  /// WebSocket upgrade), from the moment the server starts reading it (after the TLS handshake,
+  /// over TLS); a client that takes longer has its connection closed without an answer. A client
+  /// that opens connections and trickles headers (slowloris) holds each for this long at most.
+  std::chrono::milliseconds header_timeout{10'000};
+  /// Longest a client may take to send its whole request, headers and body, counted from the
+  /// same moment. A polling POST of max_http_buffer_size (1 MB) needs about 140 kbit/s to make it
+  /// in the default 60 s; raise it for slower links or larger bodies. Must be at least
+  /// header_timeout.
+  std::chrono::milliseconds request_timeout{60'000};
 };
 
 /// The transport that serves Engine.IO over HTTP long-polling and WebSocket on an
@@ -75,7 +86,8 @@ struct WebsocketppOptions {
 class websocketpp {
  public:
   /// Creates a transport on `ioc`; nothing listens until listen().
-  /// Throws std::invalid_argument for an unsupported read_buffer_size.
+  /// Throws std::invalid_argument for an unsupported read_buffer_size, or timeouts that do not
+  /// fit (header_timeout not positive, request_timeout shorter than header_timeout).
   explicit websocketpp(asio::io_context& ioc, WebsocketppOptions options = {});
   /// Stops listening and closes every connection without calling any handler again.
   /// Connections finish their closing handshake on the io_context afterwards, if it still runs.

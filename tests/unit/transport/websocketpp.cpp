@@ -22,6 +22,7 @@ using sio::transport::Headers;
 using sio::transport::HttpExchange;
 using sio::transport::HttpRequest;
 using sio::transport::MountOptions;
+using sio::transport::WebsocketppOptions;
 using sio::transport::WsConnection;
 using Transport = sio::transport::websocketpp;
 
@@ -337,7 +338,8 @@ class WsClient {
 
 // A transport listening on 127.0.0.1 with a Recorder on /socket.io/.
 struct Fixture {
-  explicit Fixture(MountOptions options = {}) : transport(ioc) {
+  explicit Fixture(MountOptions options = {}, WebsocketppOptions transport_options = {})
+      : transport(ioc, transport_options) {
     transport.mount("/socket.io/", handler, options);
     REQUIRE_FALSE(transport.listen(0, "127.0.0.1"));
     port = transport.local_port();
@@ -757,7 +759,9 @@ TEST_CASE("websocketpp: a peer that vanishes under a pending write closes the We
 }
 
 TEST_CASE("websocketpp: a silent client and an unanswered close frame time out") {
-  Fixture f;
+  WebsocketppOptions o;
+  o.header_timeout = 2s;
+  Fixture f({}, o);
   // Connected, but never sends its request: the opening handshake times out.
   Client silent(f.ioc, f.port);
   // Never answers the server's close frame: the closing handshake times out.
@@ -771,12 +775,63 @@ TEST_CASE("websocketpp: a silent client and an unanswered close frame time out")
   CHECK(frames[0].opcode == 0x8);
   CHECK(f.handler.closed.empty());
 
-  // websocketpp's default for both timeouts is 5 s.
+  // header_timeout, and websocketpp's 5 s for the closing handshake.
   REQUIRE(run_until(
       f.ioc, [&] { return silent.eof() && ws.raw().eof(); }, 10s));
   CHECK(silent.received().empty());
   REQUIRE(f.handler.closed.size() == 1);
   CHECK(f.handler.closed[0].ec);  // the handshake did not complete
+}
+
+TEST_CASE("websocketpp: headers must arrive within header_timeout, a body until request_timeout") {
+  WebsocketppOptions o;
+  o.header_timeout = 300ms;
+  o.request_timeout = 3s;
+  Fixture f({}, o);
+  const std::string head = "POST /socket.io/ HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n";
+  // The slow body's headers are in first, and in two pieces (the blank line split across reads):
+  // its deadline for headers would pass before the trickler's.
+  Client slow_body(f.ioc, f.port);
+  REQUIRE(run_until(f.ioc, [&] { return slow_body.connected(); }));
+  slow_body.send(head + "\r");
+  f.ioc.run_for(20ms);
+  slow_body.send("\n01234");
+  Client trickler(f.ioc, f.port);
+  REQUIRE(run_until(f.ioc, [&] { return trickler.connected(); }));
+  trickler.send(head);  // never ends its headers
+  // A body that never completes is cut off at request_timeout.
+  Client stalled(f.ioc, f.port);
+  REQUIRE(run_until(f.ioc, [&] { return stalled.connected(); }));
+  stalled.send(head + "\r\n012");
+
+  REQUIRE(run_until(f.ioc, [&] { return trickler.eof(); }));
+  CHECK(trickler.received().empty());
+  // Past its header deadline, the body still may come.
+  CHECK_FALSE(slow_body.eof());
+  slow_body.send("56789");
+  REQUIRE(run_until(f.ioc, [&] { return f.handler.requests.size() == 1; }));
+  CHECK(f.handler.requests[0].body == "0123456789");
+  REQUIRE(run_until(f.ioc, [&] { return slow_body.eof(); }));
+  CHECK(slow_body.received().rfind("HTTP/1.1 200", 0) == 0);
+
+  REQUIRE(run_until(f.ioc, [&] { return stalled.eof(); }, 10s));
+  CHECK(stalled.received().empty());
+  CHECK(f.handler.requests.size() == 1);
+}
+
+TEST_CASE("websocketpp: a WebSocket upgrade is held to header_timeout too") {
+  WebsocketppOptions o;
+  o.header_timeout = 300ms;
+  o.request_timeout = 300ms;
+  Fixture f({}, o);
+  Client partial(f.ioc, f.port);
+  REQUIRE(run_until(f.ioc, [&] { return partial.connected(); }));
+  partial.send("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n");
+  REQUIRE(run_until(f.ioc, [&] { return partial.eof(); }));
+  CHECK(partial.received().empty());
+  // Others are served as before.
+  WsClient ws(f.ioc, f.port);
+  REQUIRE(ws.handshake());
 }
 
 TEST_CASE("websocketpp: a burst larger than the read buffer is handled whole and in order") {
@@ -936,6 +991,12 @@ TEST_CASE("websocketpp: options are checked") {
   asio::io_context ioc;
   CHECK_THROWS_AS(Transport(ioc, {0}), std::invalid_argument);
   CHECK_THROWS_AS(Transport(ioc, {65537}), std::invalid_argument);
+  WebsocketppOptions bad;
+  bad.header_timeout = 0ms;
+  CHECK_THROWS_AS(Transport(ioc, bad), std::invalid_argument);
+  bad.header_timeout = 10s;
+  bad.request_timeout = 5s;
+  CHECK_THROWS_AS(Transport(ioc, bad), std::invalid_argument);
   for (std::size_t size : {1u, 1024u, 2000u, 16384u, 65536u}) {
     Transport t(ioc, {size});
     Recorder handler;
