@@ -2,6 +2,7 @@
 // (members of ServerCore, declared in sio/socketio/server_core.hpp).
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <string>
 #include <utility>
@@ -19,6 +20,10 @@ void ServerCore::on_event(SocketState& s, std::shared_ptr<const protocol::Packet
   std::string_view name;
   if (first.IsString()) {
     name = std::string_view(first.GetString(), first.GetStringLength());
+  } else if (first.IsDouble() && !std::isfinite(first.GetDouble())) {
+    // `42[1e400]`: JSON.stringify would write the infinity as null, but Node names the event
+    // with the number's text, as String() gives it.
+    name = first.GetDouble() > 0 ? "Infinity" : "-Infinity";
   } else {
     // Numeric event names arrive as numbers; handlers are registered by their text.
     protocol::detail::append_json(name_storage, first);

@@ -58,6 +58,26 @@ TEST_CASE("events reach handlers with their arguments, and acks answer once") {
   CHECK(c.next() == std::string(R"(42["echo-back",1,"2",{"3":[true]},null,1.5,"é😀"])"));
 }
 
+TEST_CASE("numeric event names are the number's text, as JavaScript writes it") {
+  Fixture f;
+  Server io(f.t, f.options());
+  std::vector<std::string> seen;
+  io.on("connection", [&](sio::Socket s) {
+    s.on_any([&](sio::Socket&, std::string_view name, sio::Args& a) { seen.push_back(std::string(name) + ":" + std::to_string(a.size())); });
+  });
+  Client c(f.t);
+  c.connect();
+  // Numbers too large for a double are infinite, as JSON.parse reads them; their name is not
+  // "null" (what JSON.stringify would write) but what String() gives in Node.
+  c.send_text(R"(42[42,"x"])");
+  c.send_text(R"(42[1e400])");
+  c.send_text(R"(42[-1e400,1])");
+  c.send_text(R"(42[1e21])");
+  c.send_text(R"(42[0.5])");
+  CHECK(seen == std::vector<std::string>{"42:1", "Infinity:0", "-Infinity:1", "1e+21:0", "0.5:0"});
+  CHECK_FALSE(c.closed());
+}
+
 TEST_CASE("binary: nested attachments both ways") {
   Fixture f;
   Server io(f.t, f.options());
