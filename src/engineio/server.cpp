@@ -86,7 +86,9 @@ void Server::close() {
 void Server::shut_down(std::chrono::milliseconds grace, std::function<void(std::error_code)> done) {
   if (closed_ && shut_down_waiters_.empty()) {
     // close() already ended everything.
-    transport_->post([done = std::move(done)] { done({}); });
+    transport_->post([alive = std::weak_ptr<void>(alive_), done = std::move(done)] {
+      done(alive.expired() ? make_error_code(error::server_gone) : std::error_code{});
+    });
     return;
   }
   shut_down_waiters_.push_back(std::move(done));
@@ -121,8 +123,10 @@ void Server::complete_shut_down(std::error_code ec) {
   auto waiters = std::move(shut_down_waiters_);
   shut_down_waiters_.clear();
   // Posted: a waiter may destroy the server, which must not happen inside one of its calls.
-  transport_->post([waiters = std::move(waiters), ec] {
-    for (auto& done : waiters) done(ec);
+  // A server destroyed before the task runs no longer has what the waiters were told of.
+  transport_->post([alive = std::weak_ptr<void>(alive_), waiters = std::move(waiters), ec] {
+    const std::error_code result = alive.expired() ? make_error_code(error::server_gone) : ec;
+    for (auto& done : waiters) done(result);
   });
 }
 

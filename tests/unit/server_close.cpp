@@ -278,6 +278,19 @@ TEST_CASE("a server destroyed while close(grace) waits completes it with server_
   CHECK(done.calls == 1);
 }
 
+TEST_CASE("a server destroyed after close(grace) finished, before its completion ran, completes it with server_gone") {
+  Fixture f;
+  Completion done;
+  {
+    Server io(f.t, f.options());
+    io.close(1s, done.handler());  // nothing to wait for: the completion is posted at once
+    CHECK(done.calls == 0);
+  }
+  f.t.run_pending();
+  REQUIRE(done.calls == 1);
+  CHECK(*done.ec == sio::error::server_gone);
+}
+
 TEST_CASE("close() releases the port of a server with a transport of its own") {
   asio::io_context ioc;
   sio::Server<sio::transport::websocketpp> io(ioc);

@@ -74,8 +74,8 @@ class Server final : public transport::Handler {
   /// WebSocket has finished its closing handshake, with an empty code, or when `grace` has passed
   /// first, with sio::error::timeout: the sessions left are then ended at once and their sockets
   /// let go (the transport finishes closing them). It runs in a task posted to the I/O thread,
-  /// never inside this call; if the server is destroyed first, its destructor runs it with
-  /// sio::error::server_gone. A second call while one is under way waits for the same end; a
+  /// never inside this call; if the server is destroyed first, it runs with
+  /// sio::error::server_gone (from the destructor, or from the task if that was posted already). A second call while one is under way waits for the same end; a
   /// call after close() completes at once.
   void shut_down(std::chrono::milliseconds grace, std::function<void(std::error_code)> done);
   /// The deadline queue shared by every session (and by the layers above).
@@ -151,6 +151,8 @@ class Server final : public transport::Handler {
   std::vector<std::function<void(std::error_code)>> shut_down_waiters_;
   std::vector<std::shared_ptr<transport::WsConnection>> closing_sockets_;
   sio::detail::TimerQueue::Id shut_down_timer_ = 0;
+  // Posted shut_down() completions see through it whether the server still exists.
+  std::shared_ptr<void> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace sio::engineio
