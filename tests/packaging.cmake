@@ -3,12 +3,14 @@
 #   packaging.install            `cmake --install` of this build into a prefix (the fixture of
 #   packaging.install_contents   the tests of the installed package), and what it holds
 #   packaging.find_package.<cc>  the installed CMake package, as C++17, 20 and 23
+#   packaging.find_package_tls   its tls component (sio::tls) and sio-tls.pc, where TLS is built
 #   packaging.headers.<cc>       each installed public header alone, as C++17, 20 and 23
 #   packaging.pkg-config         the installed sio.pc
 #   packaging.add_subdirectory.<cc>  sio as a subdirectory, as C++17, 20 and 23
 #   packaging.fetchcontent.<cc>  sio fetched by FetchContent from an archive of this tree
 #   packaging.vendored           include/ and the transport source copied into an application
 #   packaging.versions           CMake's and vcpkg's versions agree
+#   packaging.recipes            Conan's tls option and vcpkg's tls feature set SIO_TLS
 #   packaging.doxygen            the API reference, with no Doxygen warning
 # for <cc> gcc or clang (see SIO_PACKAGING_FULL below). `ctest -L packaging` runs them alone.
 
@@ -126,6 +128,11 @@ if(SIO_INSTALL)
     sio_pkg_consumer("headers.${compiler}" headers ${compiler} FIXTURE
       OPTIONS "-DCMAKE_PREFIX_PATH=${sio_pkg_prefix}")
   endforeach()
+  if(TARGET sio_tls)
+    sio_pkg_consumer("find_package_tls" find_package_tls ${sio_pkg_main_compiler} FIXTURE
+      OPTIONS "-DCMAKE_PREFIX_PATH=${sio_pkg_prefix}" "-DSIO_CONSUMER_PKG_CONFIG=ON"
+              ${sio_pkg_installed_options} ${sio_pkg_one_standard})
+  endif()
   sio_pkg_consumer("pkg-config" pkg_config ${sio_pkg_main_compiler} FIXTURE
     OPTIONS "-DCMAKE_PREFIX_PATH=${sio_pkg_prefix}" "-DSIO_EXPECTED_VERSION=${PROJECT_VERSION}"
             ${sio_pkg_installed_options} ${sio_pkg_one_standard})
@@ -149,6 +156,14 @@ add_test(NAME "packaging.versions"
           "-DVCPKG_JSON=${PROJECT_SOURCE_DIR}/packaging/vcpkg/ports/sio/vcpkg.json"
           -P "${sio_pkg_dir}/check_versions.cmake")
 set_tests_properties("packaging.versions" PROPERTIES LABELS packaging)
+
+# Neither package builds sio::tls unless asked, and then with OpenSSL declared.
+add_test(NAME "packaging.recipes"
+  COMMAND "${CMAKE_COMMAND}" "-DCONANFILE=${PROJECT_SOURCE_DIR}/packaging/conan/conanfile.py"
+          "-DPORTFILE=${PROJECT_SOURCE_DIR}/packaging/vcpkg/ports/sio/portfile.cmake"
+          "-DVCPKG_JSON=${PROJECT_SOURCE_DIR}/packaging/vcpkg/ports/sio/vcpkg.json"
+          -P "${sio_pkg_dir}/check_recipes.cmake")
+set_tests_properties("packaging.recipes" PROPERTIES LABELS packaging)
 
 if(TARGET sio_docs)
   add_test(NAME "packaging.doxygen"

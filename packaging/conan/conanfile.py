@@ -22,11 +22,15 @@ class SioConan(ConanFile):
     options = {
         "shared": [True, False],
         "fPIC": [True, False],
+        # sio::tls: HTTPS and WSS on the websocketpp transport, with OpenSSL.
+        "tls": [True, False],
     }
     default_options = {
         "shared": False,
         "fPIC": True,
-        # sio runs websocketpp on standalone Asio, without TLS and without permessage-deflate.
+        "tls": False,
+        # sio runs websocketpp on standalone Asio, without permessage-deflate; sio::tls brings
+        # OpenSSL itself (below), as websocketpp needs only its headers.
         "websocketpp/*:asio": "standalone",
         "websocketpp/*:with_openssl": False,
         "websocketpp/*:with_zlib": False,
@@ -63,6 +67,9 @@ class SioConan(ConanFile):
         self.requires("asio/1.28.1", transitive_headers=True)
         self.requires("rapidjson/cci.20230929", transitive_headers=True)
         self.requires("websocketpp/0.8.2")
+        if self.options.tls:
+            # sio/transport/websocketpp_tls.hpp includes Asio's SSL context, hence OpenSSL's headers.
+            self.requires("openssl/[>=3 <4]", transitive_headers=True)
 
     def validate(self):
         if self.settings.compiler.get_safe("cppstd"):
@@ -78,6 +85,7 @@ class SioConan(ConanFile):
         tc.cache_variables["SIO_BUILD_BENCH"] = False
         tc.cache_variables["SIO_BUILD_DOCS"] = False
         tc.cache_variables["SIO_INSTALL"] = True
+        tc.cache_variables["SIO_TLS"] = bool(self.options.tls)
         tc.generate()
         CMakeDeps(self).generate()
 
@@ -98,9 +106,19 @@ class SioConan(ConanFile):
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "sio")
         self.cpp_info.set_property("cmake_target_name", "sio::sio")
-        self.cpp_info.set_property("pkg_config_name", "sio")
-        self.cpp_info.libs = ["sio"]
-        self.cpp_info.defines = ["ASIO_STANDALONE", "RAPIDJSON_HAS_STDSTRING=1"]
-        self.cpp_info.requires = ["asio::asio", "rapidjson::rapidjson", "websocketpp::websocketpp"]
+
+        core = self.cpp_info.components["sio"]
+        core.set_property("cmake_target_name", "sio::sio")
+        core.set_property("pkg_config_name", "sio")
+        core.libs = ["sio"]
+        core.defines = ["ASIO_STANDALONE", "RAPIDJSON_HAS_STDSTRING=1"]
+        core.requires = ["asio::asio", "rapidjson::rapidjson", "websocketpp::websocketpp"]
         if self.settings.os in ("Linux", "FreeBSD"):
-            self.cpp_info.system_libs = ["pthread"]
+            core.system_libs = ["pthread"]
+
+        if self.options.tls:
+            tls = self.cpp_info.components["tls"]
+            tls.set_property("cmake_target_name", "sio::tls")
+            tls.set_property("pkg_config_name", "sio-tls")
+            tls.libs = ["sio-tls"]
+            tls.requires = ["sio", "openssl::ssl", "openssl::crypto"]

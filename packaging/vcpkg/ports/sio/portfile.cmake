@@ -4,9 +4,16 @@
 #   vcpkg_from_github(OUT_SOURCE_PATH SOURCE_PATH REPO <owner>/sio REF "v${VERSION}" SHA512 <sha512> HEAD_REF main)
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
 
+# The tls feature builds sio::tls (and needs OpenSSL); without it, sio never looks for OpenSSL.
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
+    FEATURES
+        tls SIO_TLS
+)
+
 vcpkg_cmake_configure(
     SOURCE_PATH "${SOURCE_PATH}"
     OPTIONS
+        ${FEATURE_OPTIONS}
         -DSIO_BUILD_TESTS=OFF
         -DSIO_BUILD_EXAMPLES=OFF
         -DSIO_BUILD_BENCH=OFF
