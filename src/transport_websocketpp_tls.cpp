@@ -82,16 +82,22 @@ namespace {
 
 std::shared_ptr<websocketpp::impl> make_tls_state(asio::io_context& ioc,
                                                   const std::shared_ptr<asio::ssl::context>& tls,
-                                                  const WebsocketppOptions& options) {
+                                                  const WebsocketppOptions& options,
+                                                  const TlsOptions& tls_options) {
   if (!tls) throw std::invalid_argument("sio::transport::websocketpp_tls: the TLS context is null");
+  if (tls_options.handshake_timeout.count() <= 0 || tls_options.shutdown_timeout.count() <= 0)
+    throw std::invalid_argument(
+        "sio::transport::websocketpp_tls: handshake_timeout and shutdown_timeout must be positive");
   return wspp_detail::make_state<wspp_detail::TlsStream>(
-      ioc, options, wspp_detail::TlsStream::Settings{tls}, "sio::transport::websocketpp_tls");
+      ioc, options,
+      wspp_detail::TlsStream::Settings{tls, tls_options.handshake_timeout, tls_options.shutdown_timeout},
+      "sio::transport::websocketpp_tls");
 }
 
 }  // namespace
 
 websocketpp_tls::websocketpp_tls(asio::io_context& ioc, std::shared_ptr<asio::ssl::context> tls,
-                                 WebsocketppOptions options)
-    : websocketpp(make_tls_state(ioc, tls, options), ioc), tls_(std::move(tls)) {}
+                                 WebsocketppOptions options, TlsOptions tls_options)
+    : websocketpp(make_tls_state(ioc, tls, options, tls_options), ioc), tls_(std::move(tls)) {}
 
 }  // namespace sio::transport

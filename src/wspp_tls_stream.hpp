@@ -40,19 +40,16 @@ namespace sio::transport::wspp_detail {
 
 namespace ws = ::websocketpp;
 
-/// Longest a client may take over the TLS handshake; websocketpp's open-handshake timeout for
-/// the HTTP request that follows is as long (5 s).
-inline constexpr std::chrono::seconds tls_handshake_limit{5};
-/// Longest the server waits for the peer's close_notify before it closes the socket anyway.
-inline constexpr std::chrono::seconds tls_shutdown_limit{2};
-
 /// A server-side TLS stream over a TCP socket as the stream of a TcpConnection.
 class TlsStream {
  public:
-  /// The TLS context every connection of the endpoint is made with. The endpoint's copy keeps
-  /// it alive; connections keep the endpoint alive.
+  /// The TLS context every connection of the endpoint is made with, and its deadlines
+  /// (TlsOptions). The endpoint's copy keeps the context alive; connections keep the endpoint
+  /// alive, so a stream points at that copy.
   struct Settings {
     std::shared_ptr<asio::ssl::context> context;
+    std::chrono::milliseconds handshake_timeout;
+    std::chrono::milliseconds shutdown_timeout;
   };
 
   static constexpr bool secure = true;
@@ -65,7 +62,10 @@ class TlsStream {
   }
 
   /// Makes the stream on `ioc` with the endpoint's context; once, before the accept.
-  void emplace(asio::io_context& ioc, const Settings& settings) { stream_.emplace(ioc, *settings.context); }
+  void emplace(asio::io_context& ioc, const Settings& settings) {
+    settings_ = &settings;
+    stream_.emplace(ioc, *settings.context);
+  }
 
   /// The TCP socket under TLS.
   asio::ip::tcp::socket& raw() noexcept { return stream_->next_layer(); }
@@ -73,10 +73,10 @@ class TlsStream {
   /// What the connection reads and writes: the TLS stream.
   asio::ssl::stream<asio::ip::tcp::socket>& io() noexcept { return *stream_; }
 
-  /// The server side of the TLS handshake, bounded by tls_handshake_limit, then `callback` with
+  /// The server side of the TLS handshake, bounded by Settings::handshake_timeout, then `callback` with
   /// its result. `keep_alive` holds the connection this stream belongs to until both ended.
   void handshake(std::shared_ptr<void> keep_alive, ws::transport::init_handler callback) {
-    auto timer = std::make_shared<asio::steady_timer>(raw().get_executor(), tls_handshake_limit);
+    auto timer = std::make_shared<asio::steady_timer>(raw().get_executor(), settings_->handshake_timeout);
     // Closing the socket makes the pending handshake complete with an error.
     timer->async_wait([this, keep_alive](const std::error_code& ec) {
       if (!ec) close_socket();
@@ -93,12 +93,12 @@ class TlsStream {
 
   /// Starts the close_notify exchange (a connection that never finished its handshake only has
   /// its socket closed), then runs `callback` before returning. `keep_alive` holds the connection
-  /// until the exchange ends, at most tls_shutdown_limit later.
+  /// until the exchange ends, at most Settings::shutdown_timeout later.
   void shutdown(std::shared_ptr<void> keep_alive, ws::transport::shutdown_handler callback) {
     if (!shutting_down_) {
       shutting_down_ = true;
       if (handshake_done_ && raw().is_open()) {
-        auto timer = std::make_shared<asio::steady_timer>(raw().get_executor(), tls_shutdown_limit);
+        auto timer = std::make_shared<asio::steady_timer>(raw().get_executor(), settings_->shutdown_timeout);
         // Closing the socket makes the pending shutdown complete.
         timer->async_wait([this, keep_alive](const std::error_code& ec) {
           if (!ec) close_socket();
@@ -124,6 +124,7 @@ class TlsStream {
 
   // websocketpp makes the connection before the endpoint has the io_context: hence optional.
   std::optional<asio::ssl::stream<asio::ip::tcp::socket>> stream_;
+  const Settings* settings_ = nullptr;
   bool handshake_done_ = false;
   bool shutting_down_ = false;
 };

@@ -6,6 +6,7 @@
 /// Like websocketpp.hpp, this header names nothing of websocketpp; it includes Asio's SSL
 /// context, and so OpenSSL's headers.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -45,15 +46,27 @@ std::shared_ptr<asio::ssl::context> tls_from_files(const std::string& cert_chain
                                                    const std::string& private_key_pem_path,
                                                    std::error_code& ec);
 
+/// Deadlines of the TLS layer of a websocketpp_tls transport, fixed at construction (the HTTP
+/// ones, header_timeout and request_timeout, are WebsocketppOptions').
+struct TlsOptions {
+  /// Longest a client may take over the TLS handshake, from the accept; a client that takes
+  /// longer (or sends nothing) has its socket closed. header_timeout starts after it.
+  std::chrono::milliseconds handshake_timeout{5'000};
+  /// Longest the server waits for the peer's close_notify, after sending its own, before it
+  /// closes the socket anyway; a client that never answers holds its socket this long at most.
+  std::chrono::milliseconds shutdown_timeout{2'000};
+};
+
 /// The websocketpp transport (HTTP long-polling and WebSocket, see sio::transport::websocketpp)
 /// with every connection over TLS: HTTPS and WSS. Everything else is the same, down to the
 /// interface, so `sio::Server<sio::transport::websocketpp_tls>` is used as
 /// `sio::Server<sio::transport::websocketpp>` is.
 ///
-/// Each accepted connection first completes a TLS handshake (at most 5 s), then serves HTTP as
-/// the plain transport does. A client that speaks plain HTTP to the port fails the handshake and
-/// is disconnected; other connections are not affected. Closing a connection sends TLS's
-/// close_notify and waits at most 2 s for the peer's.
+/// Each accepted connection first completes a TLS handshake (at most
+/// TlsOptions::handshake_timeout, 5 s), then serves HTTP as the plain transport does. A client
+/// that speaks plain HTTP to the port fails the handshake and is disconnected; other connections
+/// are not affected. Closing a connection sends TLS's close_notify and waits at most
+/// TlsOptions::shutdown_timeout (2 s) for the peer's.
 ///
 /// \code
 /// asio::io_context ioc;
@@ -68,9 +81,10 @@ class websocketpp_tls : public websocketpp {
   /// tls_server_context(), tls_from_files()), which it shares with the caller: the application
   /// may keep configuring it (on the I/O thread); each new connection sees it as it is then.
   /// Nothing listens until listen().
-  /// \throws std::invalid_argument for a null `tls` or an unsupported read_buffer_size.
+  /// \throws std::invalid_argument for a null `tls`, an option websocketpp refuses (see its
+  ///         constructor), or a TLS deadline that is not positive.
   websocketpp_tls(asio::io_context& ioc, std::shared_ptr<asio::ssl::context> tls,
-                  WebsocketppOptions options = {});
+                  WebsocketppOptions options = {}, TlsOptions tls_options = {});
 
   /// The TLS context of the connections.
   asio::ssl::context& tls_context() const noexcept { return *tls_; }

@@ -118,6 +118,8 @@ class TlsClient {
 
   bool handshaken() const { return s_->handshaken; }
   bool ended() const { return s_->ended; }
+  // The TCP socket under TLS, to watch the server end it once TLS has ended.
+  asio::ip::tcp::socket& tcp() { return s_->stream.next_layer(); }
   std::error_code error() const { return s_->error; }
   const std::string& received() const { return s_->in; }
 
@@ -208,7 +210,7 @@ const char* const upgrade_request =
 
 // A TLS transport on 127.0.0.1 with a Recorder on /socket.io/.
 struct Fixture {
-  Fixture() : transport(ioc, server_tls()) {
+  explicit Fixture(sio::transport::TlsOptions tls_options = {}) : transport(ioc, server_tls(), {}, tls_options) {
     transport.mount("/socket.io/", handler, {});
     REQUIRE_FALSE(transport.listen(0, "127.0.0.1"));
     port = transport.local_port();
@@ -360,6 +362,57 @@ TEST_CASE("websocketpp_tls: a null TLS context or a bad option throws") {
   sio::transport::WebsocketppOptions options;
   options.read_buffer_size = 0;
   CHECK_THROWS_AS(Transport(ioc, server_tls(), options), std::invalid_argument);
+  sio::transport::TlsOptions tls_options;
+  tls_options.handshake_timeout = 0ms;
+  CHECK_THROWS_AS(Transport(ioc, server_tls(), {}, tls_options), std::invalid_argument);
+  tls_options = {};
+  tls_options.shutdown_timeout = -1ms;
+  CHECK_THROWS_AS(Transport(ioc, server_tls(), {}, tls_options), std::invalid_argument);
+}
+
+// The deadlines below are short and the waits for them far shorter than the defaults (5 s and
+// 2 s), so a transport that ignored its TlsOptions fails these tests.
+TEST_CASE("websocketpp_tls: a client that does not complete its handshake is cut off at handshake_timeout") {
+  sio::transport::TlsOptions tls_options;
+  tls_options.handshake_timeout = 100ms;
+  Fixture f(tls_options);
+
+  // A TCP client that never starts the handshake, and one that starts it and stalls: the first
+  // bytes of a ClientHello record header.
+  asio::ip::tcp::socket silent(f.ioc);
+  silent.connect({asio::ip::make_address("127.0.0.1"), f.port});
+  asio::ip::tcp::socket stalled(f.ioc);
+  stalled.connect({asio::ip::make_address("127.0.0.1"), f.port});
+  asio::write(stalled, asio::buffer(std::string("\x16\x03\x01", 3)));
+  int ended = 0;
+  char silent_buf[64];
+  char stalled_buf[64];
+  silent.async_read_some(asio::buffer(silent_buf), [&](std::error_code ec, std::size_t) { ended += ec ? 1 : 100; });
+  stalled.async_read_some(asio::buffer(stalled_buf), [&](std::error_code ec, std::size_t) { ended += ec ? 1 : 100; });
+  REQUIRE(run_until(f.ioc, [&] { return ended >= 2; }, 1500ms));
+  CHECK(ended == 2);  // both ended with nothing sent to them
+
+  // A client that completes its handshake in time is served.
+  CHECK(https(f.ioc, f.port, "GET /socket.io/ HTTP/1.1\r\nHost: x\r\n\r\n").status == 200);
+  CHECK(f.handler.requests.size() == 1);
+}
+
+TEST_CASE("websocketpp_tls: a client that never answers close_notify is closed at shutdown_timeout") {
+  sio::transport::TlsOptions tls_options;
+  tls_options.shutdown_timeout = 100ms;
+  Fixture f(tls_options);
+
+  // The server answers and closes (one request per connection): its close_notify ends the
+  // client's TLS stream. The client never sends its own, so the server closes TCP at the deadline.
+  TlsClient client(f.ioc, f.port);
+  client.send("GET /socket.io/ HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(run_until(f.ioc, [&] { return client.ended(); }));
+  REQUIRE(client.error() == asio::error::eof);
+  CHECK(parse_response(client.received()).status == 200);
+  bool tcp_ended = false;
+  char buf[64];
+  client.tcp().async_read_some(asio::buffer(buf), [&](std::error_code ec, std::size_t) { tcp_ended = bool(ec); });
+  CHECK(run_until(f.ioc, [&] { return tcp_ended; }, 1500ms));
 }
 
 TEST_CASE("websocketpp_tls: a Socket.IO server opens an Engine.IO session over HTTPS") {
