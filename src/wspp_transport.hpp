@@ -121,46 +121,54 @@ class TcpEndpoint;
 /// cancels it; the policy may also move its deadline (move_to), which websocketpp does not see.
 class PolicyTimer : public std::enable_shared_from_this<PolicyTimer> {
  public:
-  PolicyTimer(asio::io_context& ioc, ws::transport::timer_handler callback)
-      : timer_(ioc), callback_(std::move(callback)) {}
+  explicit PolicyTimer(asio::io_context& ioc) : timer_(ioc) {}
 
-  /// Arms the timer `duration` from now; `keep_alive` (the connection) lives until it has run.
-  void start(std::chrono::milliseconds duration, std::shared_ptr<void> keep_alive) {
-    keep_alive_ = std::move(keep_alive);
+  /// Arms the timer `duration` from now. `callback` (websocketpp's, which holds the connection)
+  /// and `keep_alive` (the connection) are held by the pending wait, never by the timer: the
+  /// connection holds the timer, so a wait destroyed without running (its io_context destroyed
+  /// first) frees them all, as the Asio policy's timers do.
+  void start(std::chrono::milliseconds duration, ws::transport::timer_handler callback,
+             std::shared_ptr<void> keep_alive) {
     timer_.expires_after(duration);
-    wait();
+    wait(std::move(callback), std::move(keep_alive));
   }
   /// Cancels it: websocketpp hears operation_aborted, as from the Asio policy.
-  void cancel() { timer_.cancel(); }
-  /// Moves the deadline of an armed timer to `when`; websocketpp hears nothing of the move.
+  void cancel() {
+    cancelled_ = true;
+    timer_.cancel();
+  }
+  /// Moves the deadline of an armed timer to `when`; websocketpp hears nothing of the move. The
+  /// wait in progress completes as superseded and waits again for the new deadline.
   void move_to(asio::steady_timer::time_point when) {
-    if (done_) return;
+    if (done_ || cancelled_) return;
     ++generation_;
-    timer_.expires_at(when);  // the wait in progress completes as aborted, and is ignored
-    wait();
+    timer_.expires_at(when);
   }
   /// When it was armed for.
   asio::steady_timer::time_point expiry() const { return timer_.expiry(); }
 
  private:
-  void wait() {
-    timer_.async_wait([self = shared_from_this(), generation = generation_](const std::error_code& ec) {
-      if (generation != self->generation_) return;  // superseded by move_to()
+  void wait(ws::transport::timer_handler callback, std::shared_ptr<void> keep_alive) {
+    timer_.async_wait([self = shared_from_this(), generation = generation_, callback = std::move(callback),
+                       keep_alive = std::move(keep_alive)](std::error_code ec) mutable {
+      if (generation != self->generation_) {
+        // Superseded by move_to(): wait for the new deadline, unless cancelled since.
+        if (!self->cancelled_) return self->wait(std::move(callback), std::move(keep_alive));
+        ec = asio::error::operation_aborted;
+      }
       self->done_ = true;
-      auto keep_alive = std::move(self->keep_alive_);
       if (!ec)
-        self->callback_(std::error_code());
+        callback(std::error_code());
       else if (ec == asio::error::operation_aborted)
-        self->callback_(ws::transport::error::make_error_code(ws::transport::error::operation_aborted));
+        callback(ws::transport::error::make_error_code(ws::transport::error::operation_aborted));
       else
-        self->callback_(ws::transport::error::make_error_code(ws::transport::error::pass_through));
+        callback(ws::transport::error::make_error_code(ws::transport::error::pass_through));
     });
   }
 
   asio::steady_timer timer_;
-  ws::transport::timer_handler callback_;
-  std::shared_ptr<void> keep_alive_;
   unsigned generation_ = 0;
+  bool cancelled_ = false;
   bool done_ = false;
 };
 
@@ -341,8 +349,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   /// deadline, armed for header_timeout: the policy moves it to request_timeout once the headers
   /// are in (scan_request), so that a body may take longer than headers may.
   timer_ptr set_timer(long duration, ws::transport::timer_handler callback) {
-    auto timer = std::make_shared<PolicyTimer>(*ioc_, std::move(callback));
-    timer->start(std::chrono::milliseconds(duration), this->shared_from_this());
+    auto timer = std::make_shared<PolicyTimer>(*ioc_);
+    timer->start(std::chrono::milliseconds(duration), std::move(callback), this->shared_from_this());
     if (request_ && !request_->armed) {
       request_->deadline = timer;
       request_->armed = true;
