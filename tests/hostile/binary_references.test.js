@@ -3,17 +3,9 @@
 // carry the attachment once (not 20,000 copies, about 1 GB), and the server's memory must not grow
 // out of proportion to the 650 KB sent. The attachments of one packet are bounded in bytes too.
 
-const fs = require("fs");
-const { run, step, bystander, raw_client, within, expect, reason_of } = require("./lib.js");
-
-/// The server's resident memory in KiB, from /proc (the runner passes its process id).
-function server_rss_kib() {
-  const status = fs.readFileSync(`/proc/${process.env.SIO_SERVER_PID}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
+const { run, step, server_rss_kib, expect_memory_growth, bystander, raw_client, within, expect, reason_of } = require("./lib.js");
 
 run("binary_references", async (url) => {
-  expect(process.env.SIO_SERVER_PID, "SIO_SERVER_PID is set by the runner");
   step("bystanders connect");
   const others = await bystander(url);
 
@@ -30,8 +22,7 @@ run("binary_references", async (url) => {
   expect(typeof text === "string" && text.startsWith('451-["echo-back",['), `a binary echo (got ${String(text).slice(0, 40)})`);
   const echoed = await client.next();
   expect(Buffer.isBuffer(echoed) && echoed.equals(attachment), "the attachment comes back intact");
-  const growth = server_rss_kib() - before;
-  expect(growth < 64 * 1024, `server memory grew by ${growth} KiB (bound: 64 MiB)`);
+  expect_memory_growth(before, 64 * 1024);
 
   step("the attachments of one packet are bounded by maxHttpBufferSize (1,000,000 bytes)");
   client.send('452-["echo",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]');

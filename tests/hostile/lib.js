@@ -6,6 +6,7 @@
 // well-behaved bystander connected throughout: the bystander must still exchange messages at the
 // end and must never have been disconnected. Nothing here sleeps: every wait is bounded.
 
+const fs = require("fs");
 const http = require("http");
 const WebSocket = require("ws");
 const lib = require("../interop/lib.js");
@@ -168,4 +169,25 @@ async function raw_client(url, query = {}, options = { answer_pings: true }) {
   return { client: c, sid, id: JSON.parse(connected.slice(2)).sid };
 }
 
-module.exports = { ...lib, bystander, endpoint, request, raw_websocket, refusal, raw_client };
+/// The server's resident memory in KiB, from /proc (the runner passes its process id).
+function server_rss_kib() {
+  expect(process.env.SIO_SERVER_PID, "SIO_SERVER_PID is set by the runner");
+  const status = fs.readFileSync(`/proc/${process.env.SIO_SERVER_PID}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+/// Checks that the server's memory grew by less than `bound_kib` since `before_kib` (from
+/// server_rss_kib()). Under a sanitizer (SIO_SERVER_SANITIZER, set by the build) the server's
+/// memory is the sanitizer allocator's, held back in quarantine and mirrored in shadow memory:
+/// the growth is printed, not checked; the normal build checks it.
+function expect_memory_growth(before_kib, bound_kib) {
+  const growth = server_rss_kib() - before_kib;
+  const sanitizer = process.env.SIO_SERVER_SANITIZER;
+  if (sanitizer) {
+    console.log(`server memory grew by ${growth} KiB; not checked under the ${sanitizer} sanitizer (bound: ${bound_kib} KiB)`);
+    return;
+  }
+  expect(growth < bound_kib, `server memory grew by ${growth} KiB (bound: ${bound_kib} KiB)`);
+}
+
+module.exports = { ...lib, bystander, endpoint, request, raw_websocket, refusal, raw_client, server_rss_kib, expect_memory_growth };

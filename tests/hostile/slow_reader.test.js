@@ -6,17 +6,11 @@
 // while the well-behaved clients receive every broadcast. (The long ping interval keeps the ping
 // timeout from closing the paused client first.)
 
-const fs = require("fs");
-const { WAIT_MS, run, step, bystander, raw_client, connect, within, expect, reason_of } = require("./lib.js");
+const { WAIT_MS, run, step, server_rss_kib, expect_memory_growth, bystander, raw_client, connect, within, expect, reason_of } = require("./lib.js");
 
 const BROADCASTS = 10000;
 const BATCH = 100;
 const PAYLOAD = "x".repeat(1000);
-
-function server_rss_kib() {
-  const status = fs.readFileSync(`/proc/${process.env.SIO_SERVER_PID}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
 
 /// Counts the "m" events `socket` receives, each with the payload; reached(n) resolves once n
 /// have arrived.
@@ -37,7 +31,6 @@ function counter(socket) {
 run(
   "slow_reader",
   async (url) => {
-    expect(process.env.SIO_SERVER_PID, "SIO_SERVER_PID is set by the runner");
     step("bystanders, a sender and a client that will stop reading connect");
     const others = await bystander(url);
     const sender = await connect(url, { transports: ["websocket"] });
@@ -58,11 +51,10 @@ run(
     step("the slow client was disconnected for it, and the server did not keep what it did not read");
     const reason = await reason_of(others.sockets[0], slow_id);
     expect(reason === "send buffer full", `the slow client's reason (got ${reason})`);
-    const growth = server_rss_kib() - before;
     // 10 MB were broadcast; the budget is 256 KiB. Seen here: about 0.7 MiB of growth with the
     // budget, 7.3 MiB without (the kernel's socket buffers took the rest). The bound leaves room
     // for the allocator and the bystanders' own traffic, not for what the slow client missed.
-    expect(growth < 3 * 1024, `server memory grew by ${growth} KiB (bound: 3 MiB)`);
+    expect_memory_growth(before, 3 * 1024);
 
     step("the bystanders still exchange messages");
     await others.check();
