@@ -974,9 +974,12 @@ class Bench {
   class Arrivals final : public Listener {
    public:
     void on_bcast(Client&, std::string_view) override { ++count; }
-    void on_failed(Client&) override { ++failed; }
+    void on_failed(Client& c) override {
+      if (failed++ == 0) first_failure = c.failure;
+    }
     std::uint64_t count = 0;
     std::size_t failed = 0;
+    std::string first_failure;  ///< Why the first receiver that was lost was lost.
   };
 
   /// Sends `messages` broadcasts of `size` bytes from pool[0] and waits until every client has them.
@@ -986,7 +989,9 @@ class Bench {
     for (std::size_t i = 0; i < messages; ++i) pool[0]->send_message(packet);
     const bool ok = gen_.run_until([&] { return arrivals.count >= target || arrivals.failed > 0; }, s_.timeout);
     if (last) *last = Clock::now();
-    if (arrivals.failed) return error("a receiver was lost during a broadcast");
+    if (arrivals.failed)
+      return error("a receiver was lost during a broadcast (" + std::to_string(arrivals.failed) + "; the first: " +
+                   arrivals.first_failure + ")");
     if (!ok) return error("broadcast incomplete: " + std::to_string(target - arrivals.count) + " deliveries missing");
     return true;
   }
