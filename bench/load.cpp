@@ -12,8 +12,15 @@
 // Server CPU is read from the kernel's accounting of the server process (the run time of its
 // threads, /proc/PID/task/*/schedstat), so the figures hold even when this generator saturates
 // its core; the generator reports its own CPU beside it.
+//
+// With --tls every client speaks TLS to the server (WSS), in every scenario: the TLS handshake
+// comes between the TCP connect and the WebSocket upgrade. Built without OpenSSL (SIO_BENCH_TLS
+// undefined), the generator refuses --tls.
 
 #include <asio.hpp>
+#ifdef SIO_BENCH_TLS
+#include <asio/ssl.hpp>
+#endif
 
 #include <dirent.h>
 #include <netinet/in.h>
@@ -231,9 +238,11 @@ class Client : public std::enable_shared_from_this<Client> {
 
  private:
   void connect(int attempts_left);
+  void on_tcp_connected();
   void on_connected();
   void read();
   void on_read(std::size_t n);
+  static bool closed_by_peer(const std::error_code& ec);
   bool parse_upgrade();
   void parse_frames();
   void on_text(std::string_view msg);
@@ -243,6 +252,11 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Generator& gen_;
   tcp::socket socket_;
+#ifdef SIO_BENCH_TLS
+  // Over TLS, the stream every read and write goes through (socket_ under it); null in plain
+  // mode, where reads and writes go to socket_ itself, as they did before TLS existed here.
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+#endif
   std::size_t index_;
   State state_ = State::connecting;
   std::unique_ptr<char[]> rbuf_;
@@ -259,11 +273,26 @@ class Client : public std::enable_shared_from_this<Client> {
 /// The generator: the io_context, the server's address, the counters every client updates.
 class Generator {
  public:
-  Generator(std::uint16_t port, pid_t server_pid, int source_addresses)
+  Generator(std::uint16_t port, pid_t server_pid, int source_addresses, bool tls)
       : work_(asio::make_work_guard(ioc_)), server_(asio::ip::make_address_v4("127.0.0.1"), port),
-        server_pid_(server_pid), source_count_(source_addresses) {}
+        server_pid_(server_pid), source_count_(source_addresses) {
+#ifdef SIO_BENCH_TLS
+    if (tls) {
+      tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      // Any certificate is accepted: the server is on 127.0.0.1 and its certificate is the one
+      // bench/run made for the run; verifying it would measure nothing more.
+      tls_->set_verify_mode(asio::ssl::verify_none);
+    }
+#else
+    (void)tls;  // refused by main()
+#endif
+  }
 
   asio::io_context& ioc() noexcept { return ioc_; }
+#ifdef SIO_BENCH_TLS
+  /// The client TLS context when clients connect over TLS, else null.
+  asio::ssl::context* tls() const noexcept { return tls_.get(); }
+#endif
   const tcp::endpoint& server() const noexcept { return server_; }
   pid_t server_pid() const noexcept { return server_pid_; }
 
@@ -320,6 +349,9 @@ class Generator {
  private:
   asio::io_context ioc_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_;
+#ifdef SIO_BENCH_TLS
+  std::unique_ptr<asio::ssl::context> tls_;
+#endif
   tcp::endpoint server_;
   pid_t server_pid_;
   int source_count_;
@@ -353,13 +385,28 @@ void Client::connect(int attempts_left) {
       return self->connect(attempts_left - 1);
     }
     if (e) return self->fail("connect: " + e.message());
-    self->on_connected();
+    self->on_tcp_connected();
   });
 }
 
-void Client::on_connected() {
+void Client::on_tcp_connected() {
   std::error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
+#ifdef SIO_BENCH_TLS
+  if (asio::ssl::context* context = gen_.tls()) {
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *context);
+    tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const std::error_code& e) {
+      if (self->state_ != State::connecting) return;
+      if (e) return self->fail("TLS handshake: " + e.message());
+      self->on_connected();
+    });
+    return;
+  }
+#endif
+  on_connected();
+}
+
+void Client::on_connected() {
   state_ = State::upgrading;
   rcap_ = 4096;
   rbuf_.reset(new char[rcap_]);
@@ -391,13 +438,25 @@ void Client::read() {
     rbuf_ = std::move(bigger);
     rcap_ *= 2;
   }
-  socket_.async_read_some(asio::buffer(rbuf_.get() + rlen_, rcap_ - rlen_),
-                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                            self->read_pending_ = false;
-                            if (self->state_ == State::closed || self->state_ == State::failed) return;
-                            if (ec) return self->fail(ec == asio::error::eof ? "closed by the server" : "read: " + ec.message());
-                            self->on_read(n);
-                          });
+  auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+    self->read_pending_ = false;
+    if (self->state_ == State::closed || self->state_ == State::failed) return;
+    if (ec) return self->fail(closed_by_peer(ec) ? "closed by the server" : "read: " + ec.message());
+    self->on_read(n);
+  };
+  const auto buffer = asio::buffer(rbuf_.get() + rlen_, rcap_ - rlen_);
+#ifdef SIO_BENCH_TLS
+  if (tls_) return tls_->async_read_some(buffer, std::move(done));
+#endif
+  socket_.async_read_some(buffer, std::move(done));
+}
+
+bool Client::closed_by_peer(const std::error_code& ec) {
+#ifdef SIO_BENCH_TLS
+  // A server that closes its TCP socket without a close_notify first (OpenSSL 3 tells).
+  if (ec == asio::ssl::error::stream_truncated) return true;
+#endif
+  return ec == asio::error::eof;
 }
 
 void Client::on_read(std::size_t n) {
@@ -568,13 +627,17 @@ void Client::flush() {
   if (write_busy_ || pending_.empty()) return;
   write_busy_ = true;
   writing_.swap(pending_);
-  asio::async_write(socket_, asio::buffer(writing_), [self = shared_from_this()](const std::error_code& ec, std::size_t) {
+  auto done = [self = shared_from_this()](const std::error_code& ec, std::size_t) {
     self->write_busy_ = false;
     self->writing_.clear();
     if (self->state_ == State::closed || self->state_ == State::failed) return;
     if (ec) return self->fail("write: " + ec.message());
     self->flush();
-  });
+  };
+#ifdef SIO_BENCH_TLS
+  if (tls_) return asio::async_write(*tls_, asio::buffer(writing_), std::move(done));
+#endif
+  asio::async_write(socket_, asio::buffer(writing_), std::move(done));
 }
 
 void Client::close() {
@@ -632,6 +695,7 @@ struct Settings {
   std::size_t echo_size = 32;
   double timeout = 120;
   bool marks = false;  // print the measured windows (CLOCK_MONOTONIC) for `perf report --time`
+  bool tls = false;    // every client over TLS (WSS)
 };
 
 /// Counts ready and failed clients of a connect wave.
@@ -645,7 +709,7 @@ class ConnectCounter final : public Listener {
 /// Runs the scenarios of one generator invocation against one server.
 class Bench {
  public:
-  explicit Bench(const Settings& s) : s_(s), gen_(s.port, s.server_pid, s.source_addresses) {}
+  explicit Bench(const Settings& s) : s_(s), gen_(s.port, s.server_pid, s.source_addresses, s.tls) {}
 
   int run() {
     for (const auto& name : s_.scenarios) {
@@ -1267,7 +1331,7 @@ int usage() {
                "  [--burst-sizes 100,1000] [--burst-messages N] [--burst-target N]\n"
                "  [--bcast-latency-receivers N] [--bcast-latency-samples N] [--slow-receivers N]\n"
                "  [--slow-messages N] [--soak-seconds S] [--soak-clients N] [--soak-churn N]\n"
-               "  [--timeout S] [--marks]\n");
+               "  [--timeout S] [--marks] [--tls]\n");
   return 2;
 }
 
@@ -1313,6 +1377,7 @@ int main(int argc, char** argv) {
       else if (a == "--echo-size") s.echo_size = std::stoul(value());
       else if (a == "--timeout") s.timeout = std::stod(value());
       else if (a == "--marks") s.marks = true;
+      else if (a == "--tls") s.tls = true;
       else return usage();
     }
   } catch (const std::exception& e) {
@@ -1321,6 +1386,12 @@ int main(int argc, char** argv) {
   }
   if (s.port == 0 || s.server_pid <= 0 || s.scenarios.empty()) return usage();
   if (s.source_addresses < 1 || s.source_addresses > 250) return usage();
+#ifndef SIO_BENCH_TLS
+  if (s.tls) {
+    std::fprintf(stderr, "sio_bench_load: --tls: built without TLS (OpenSSL was not found when it was configured)\n");
+    return 2;
+  }
+#endif
   // Broken connections show up as errors on the socket, not as a signal that ends the run.
   std::signal(SIGPIPE, SIG_IGN);
   Bench bench(s);

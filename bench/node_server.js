@@ -4,14 +4,22 @@
 // ws uses the native bufferutil and utf-8-validate from bench/node_modules; the server refuses
 // to start without them, so the comparison is always with Node at its best.
 //
+// With --tls-cert and --tls-key it serves HTTPS and WSS (https.createServer with Node's TLS
+// defaults) instead of HTTP and WS, as bench/sio_server.cpp does with the same flags.
+//
 // Usage: node node_server.js [--port P] [--address A] [--ping-interval MS] [--ping-timeout MS]
+//                            [--tls-cert FILE --tls-key FILE]
 // Prints "listening <port>" once it accepts connections; SIGTERM or SIGINT stops it.
 'use strict';
 
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const { Server } = require('socket.io');
 
-const settings = { port: 0, address: '127.0.0.1', pingInterval: 25000, pingTimeout: 20000 };
+const settings = { port: 0, address: '127.0.0.1', pingInterval: 25000, pingTimeout: 20000, tlsCert: null, tlsKey: null };
+const usage = 'usage: node node_server.js [--port P] [--address A] [--ping-interval MS] [--ping-timeout MS] ' +
+  '[--tls-cert FILE --tls-key FILE]';
 const argv = process.argv.slice(2);
 for (let i = 0; i + 1 < argv.length; i += 2) {
   const v = argv[i + 1];
@@ -20,10 +28,16 @@ for (let i = 0; i + 1 < argv.length; i += 2) {
     case '--address': settings.address = v; break;
     case '--ping-interval': settings.pingInterval = Number(v); break;
     case '--ping-timeout': settings.pingTimeout = Number(v); break;
+    case '--tls-cert': settings.tlsCert = v; break;
+    case '--tls-key': settings.tlsKey = v; break;
     default:
-      console.error('usage: node node_server.js [--port P] [--address A] [--ping-interval MS] [--ping-timeout MS]');
+      console.error(usage);
       process.exit(2);
   }
+}
+if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
+  console.error('node_server.js: --tls-cert and --tls-key go together');
+  process.exit(2);
 }
 
 // ws loads these itself when they resolve; checking here makes a missing native module an error
@@ -35,7 +49,8 @@ for (const name of ['bufferutil', 'utf-8-validate']) {
   }
 }
 
-const httpServer = http.createServer();
+const httpServer = settings.tlsCert === null ? http.createServer() :
+  https.createServer({ cert: fs.readFileSync(settings.tlsCert), key: fs.readFileSync(settings.tlsKey) });
 const io = new Server(httpServer, {
   pingInterval: settings.pingInterval,
   pingTimeout: settings.pingTimeout,

@@ -2,6 +2,8 @@
 // pinned to one core, runs the load generator pinned to another, repeats in interleaved rounds,
 // and prints the median of every figure for sio, Node and the raw websocketpp server with their
 // ratios and the issue's targets. Writes results.json, table.md, rss.dat and rss.png to --out.
+// The idle memory of sio and Node is also measured over TLS (variants "sio+tls", "node+tls")
+// with a self-signed certificate made for the run, where the binaries were built with TLS.
 //
 // Usage: node run.js --bin DIR [--quick] [--rounds N] [--servers sio,node,raw] [--out DIR]
 //                    [--read-buffer BYTES] [--server-cpu N] [--load-cpu N] [--sched rt|nice|none]
@@ -61,6 +63,7 @@ const plan = args.quick ? {
   rounds: 1,
   pingInterval: 1000, pingTimeout: 2000,
   memory: ['--memory', '0,200,1000', '--hold-pings'],
+  tlsMemory: ['--memory', '0,100,200', '--hold-pings'], tlsTop: 200,
   main: ['--storm', '200', '--latency-samples', '2000', '--latency-warmup', '200', '--latency-idle', '100',
     '--throughput-clients', '20', '--throughput-seconds', '1', '--burst-receivers', '50,200',
     '--burst-target', '10000', '--bcast-latency-receivers', '100', '--bcast-latency-samples', '50', '--timeout', '30'],
@@ -71,6 +74,7 @@ const plan = args.quick ? {
   rounds: 3,
   pingInterval: 25000, pingTimeout: 20000,
   memory: ['--memory', '0,1000,5000,10000,19000'],
+  tlsMemory: ['--memory', '0,1000,5000,10000,19000'], tlsTop: 19000,
   main: ['--storm', '1000,5000', '--latency-samples', '20000', '--latency-warmup', '2000', '--latency-idle', '1000',
     '--throughput-clients', '100', '--throughput-seconds', '5', '--burst-receivers', '500,5000',
     '--burst-target', '500000', '--bcast-latency-receivers', '1000', '--bcast-latency-samples', '200'],
@@ -116,16 +120,26 @@ function pinned(cpu, argv) {
   return pin ? ['/usr/bin/taskset', '-c', String(cpu), ...scheduled] : scheduled;
 }
 
+// The run's certificate and key for the "+tls" variants (see makeCertificate()); null without TLS.
+let tlsFiles = null;
+
+const overTls = (variant) => variant.endsWith('+tls');
+
 function serverCommand(variant) {
   // "sio@4k": sio with a 4 KiB read buffer per connection (the idle-memory variant; 1 KiB is the default).
   // "sio@mt": sio with two I/O threads, two servers sharing the port (SO_REUSEPORT).
-  const [name, buffer] = variant.split('@');
+  // "sio+tls", "node+tls": over TLS (HTTPS and WSS), with the run's certificate.
+  const [name, buffer] = variant.replace(/\+tls$/, '').split('@');
   const common = ['--port', '0', '--address', '127.0.0.1', '--ping-interval', String(plan.pingInterval),
     '--ping-timeout', String(plan.pingTimeout)];
+  if (overTls(variant)) {
+    if (name === 'raw') throw new Error('the raw server has no TLS');
+    common.push('--tls-cert', tlsFiles.cert, '--tls-key', tlsFiles.key);
+  }
   const bytes = buffer === '4k' ? 4096 : args.readBuffer;
   const rb = bytes ? ['--read-buffer', String(bytes)] : [];
   switch (name) {
-    case 'sio': return [path.join(args.bin, 'sio_bench_server'), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
+    case 'sio': return [path.join(args.bin, overTls(variant) ? 'sio_bench_server_tls' : 'sio_bench_server'), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
     case 'raw': return [path.join(args.bin, 'raw_ws_server'), ...common, ...rb];
     case 'node': return [process.execPath, path.join(here, 'node_server.js'), ...common];
     default: throw new Error(`unknown server ${name}`);
@@ -179,7 +193,7 @@ function stopServer(child) {
 function runLoad(name, server, scenarioArgs) {
   const argv = pinned(args.loadCpu, [path.join(args.bin, 'sio_bench_load'), '--port', String(server.port),
     '--server-pid', String(server.child.pid), '--name', name,
-    '--ping-interval', String(plan.pingInterval / 1000), ...scenarioArgs]);
+    '--ping-interval', String(plan.pingInterval / 1000), ...(overTls(name) ? ['--tls'] : []), ...scenarioArgs]);
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
@@ -220,10 +234,29 @@ async function session(name, scenarioArgs) {
   }
 }
 
+/// Makes the run's self-signed certificate with sio_bench_server_tls (no `openssl` program
+/// needed). Sets tlsFiles, or leaves it null when the benchmark was built without TLS (no
+/// sio_bench_server_tls: no sio::tls, or no OpenSSL).
+function makeCertificate(note) {
+  const program = path.join(args.bin, 'sio_bench_server_tls');
+  if (!fs.existsSync(program)) {
+    note('no TLS runs: the benchmark was built without TLS (no sio_bench_server_tls)');
+    return;
+  }
+  const dir = path.join(args.out, 'tls');
+  fs.mkdirSync(dir, { recursive: true });
+  const files = { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') };
+  const r = spawnSync(program, ['--write-test-certificate', files.cert, files.key], { encoding: 'utf8' });
+  if (r.status === 0) tlsFiles = files;
+  else failures.push(`the TLS certificate: ${r.error ? r.error.message : r.stderr.trim()}`);
+}
+
 async function main() {
   fs.mkdirSync(args.out, { recursive: true });
   const started = Date.now();
   const note = (s) => process.stderr.write(`run: ${s}\n`);
+  const tlsServers = args.servers.filter((s) => s === 'sio' || s === 'node');
+  if (tlsServers.length) makeCertificate(note);
   note(`${plan.rounds} round(s) of ${args.servers.join(', ')}; servers on CPU ${pin ? args.serverCpu : '(any)'}, load on CPU ${pin ? args.loadCpu : '(any)'}; scheduling: ${args.sched}`);
   for (let round = 0; round < plan.rounds; ++round) {
     // Interleaved: each round starts with the next server, so drift hits all of them alike.
@@ -238,6 +271,15 @@ async function main() {
       await session(name, ['--scenarios', 'storm,latency,throughput,broadcast', ...plan.main]);
       // On a fresh process, so that what the server holds for the paused client shows alone.
       await session(name, ['--scenarios', 'slow', ...plan.slow]);
+    }
+    if (round === 0 && tlsFiles) {
+      // Idle memory over TLS, once, on fresh processes; in the full run sio holds its clients
+      // until every one has been pinged, as in the plain scenario (the quick run always does).
+      for (const name of tlsServers) {
+        note(`round 1/${plan.rounds}: ${name} over TLS`);
+        const hold = !args.quick && name === 'sio' ? ['--hold-pings'] : [];
+        await session(`${name}+tls`, ['--scenarios', 'memory', ...plan.tlsMemory, ...hold]);
+      }
     }
     if (round === 0 && !args.quick) {
       // The transport's read buffer is most of an idle connection: what 4 KiB instead of the
@@ -324,6 +366,14 @@ function report(minutes) {
     row('… with a 4 KiB read buffer (KiB)', 'memory', {}, 'kib_per_client', false, false, '@4k');
   }
   row(`idle clients held without error`, 'memory', {}, 'clients_held', true);
+  if (Object.keys(results).some(overTls)) {
+    section('Idle memory over TLS (WSS, one round)');
+    const tls = (label, field, higherBetter = false) => row(label, 'memory', {}, field, higherBetter, false, '+tls');
+    tls('RSS per idle TLS client (KiB, slope)', 'kib_per_client');
+    tls('TLS: RSS with no client (MiB)', (l) => l.points[0][1] / 1024);
+    tls(`TLS: RSS with ${plan.tlsTop} idle clients (MiB)`, (l) => l.points[l.points.length - 1][1] / 1024);
+    tls('idle TLS clients held without error', 'clients_held', true);
+  }
   section('Echo latency (sequential acks)');
   for (const idle of [0, plan.idleLabel]) {
     const what = idle ? `with ${idle} idle clients` : 'no other clients';
@@ -471,6 +521,7 @@ function report(minutes) {
 }
 
 function plot() {
+  // Plain connections only: the TLS series, several times steeper, would flatten the others.
   const names = [...args.servers, ...args.servers.map((s) => `${s}@4k`)];
   const series = names.map((s) => ({ s, pts: rssPoints(s) })).filter((x) => x.pts.length);
   if (!series.length) return;

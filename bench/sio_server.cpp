@@ -6,11 +6,25 @@
 // the clients among them; a broadcast is emitted on every server (an emit is safe from any
 // thread), so every client still receives it.
 //
+// sio_bench_server_tls is the same program linked with sio::tls (SIO_BENCH_TLS defined): with
+// --tls-cert and --tls-key it serves HTTPS and WSS (sio::transport::websocketpp_tls, with
+// tls_from_files()'s defaults) instead of HTTP and WS. sio_bench_server, without OpenSSL,
+// refuses those options.
+//
 // Usage: sio_bench_server [--port P] [--address A] [--read-buffer BYTES]
 //                         [--ping-interval MS] [--ping-timeout MS] [--threads N]
+//        sio_bench_server_tls [the same] [--tls-cert FILE --tls-key FILE]
 // Prints "listening <port>" once it accepts connections; SIGTERM or SIGINT stops it.
+//        sio_bench_server_tls --write-test-certificate CERT_FILE KEY_FILE
+// Writes a fresh self-signed certificate for 127.0.0.1 and its key (PEM) and exits: the one
+// bench/run serves both sio and Node with, made here so that no `openssl` program is needed.
 
 #include <sio.hpp>
+#ifdef SIO_BENCH_TLS
+#include <sio/transport/websocketpp_tls.hpp>
+
+#include "test_certificate.hpp"
+#endif
 
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
@@ -20,27 +34,73 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace {
 
+/// Where the certificate chain and the key of a TLS server are; both empty for plain HTTP.
+struct TlsFiles {
+  std::string cert;
+  std::string key;
+};
+
+/// The transport of one loop: plain, or over TLS with `tls`'s files. A TLS context of its own
+/// for each loop, so that no two threads share one.
+std::unique_ptr<sio::transport::websocketpp> make_transport(asio::io_context& ioc, const TlsFiles& tls,
+                                                            const sio::transport::WebsocketppOptions& options) {
+  if (tls.cert.empty()) return std::make_unique<sio::transport::websocketpp>(ioc, options);
+#ifdef SIO_BENCH_TLS
+  return std::make_unique<sio::transport::websocketpp_tls>(ioc, sio::transport::tls_from_files(tls.cert, tls.key),
+                                                           options);
+#else
+  throw std::logic_error("TLS without SIO_BENCH_TLS");  // main() refuses the options first
+#endif
+}
+
 /// One I/O thread's server.
 struct Loop {
-  explicit Loop(const sio::transport::WebsocketppOptions& transport_options, const sio::ServerOptions& options)
+  Loop(const sio::transport::WebsocketppOptions& transport_options, const sio::ServerOptions& options,
+       const TlsFiles& tls)
       : ioc(1),  // a concurrency hint of 1: the io_context runs on one thread and can skip its locking
-        transport(ioc, transport_options),
-        io(transport, options) {}
+        transport(make_transport(ioc, tls, transport_options)),
+        io(*transport, options) {}
   asio::io_context ioc;
-  sio::transport::websocketpp transport;
+  std::unique_ptr<sio::transport::websocketpp> transport;
   sio::Server<sio::transport::websocketpp> io;
 };
+
+int usage(const char* program) {
+  std::fprintf(stderr,
+               "usage: %s [--port P] [--address A] [--read-buffer BYTES] [--ping-interval MS] [--ping-timeout MS] "
+               "[--threads N] [--tls-cert FILE --tls-key FILE]\n"
+               "       %s --write-test-certificate CERT_FILE KEY_FILE\n",
+               program, program);
+  return 2;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "--write-test-certificate") {
+    if (argc != 4) return usage(argv[0]);
+#ifdef SIO_BENCH_TLS
+    try {
+      sio::test::make_test_certificate().write(argv[2], argv[3]);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      return 1;
+    }
+    return 0;
+#else
+    std::fprintf(stderr, "%s: built without TLS: sio_bench_server_tls makes certificates\n", argv[0]);
+    return 2;
+#endif
+  }
   std::uint16_t port = 0;
+  TlsFiles tls;
   std::string address = "127.0.0.1";
   int threads = 1;
   sio::transport::WebsocketppOptions transport_options;
@@ -54,11 +114,20 @@ int main(int argc, char** argv) {
     else if (a == "--ping-interval") options.ping_interval = std::chrono::milliseconds(std::atol(v));
     else if (a == "--ping-timeout") options.ping_timeout = std::chrono::milliseconds(std::atol(v));
     else if (a == "--threads") threads = std::max(1, std::atoi(v));
-    else {
-      std::fprintf(stderr, "usage: %s [--port P] [--address A] [--read-buffer BYTES] [--ping-interval MS] [--ping-timeout MS] [--threads N]\n", argv[0]);
-      return 2;
-    }
+    else if (a == "--tls-cert") tls.cert = v;
+    else if (a == "--tls-key") tls.key = v;
+    else return usage(argv[0]);
   }
+  if (tls.cert.empty() != tls.key.empty()) {
+    std::fprintf(stderr, "%s: --tls-cert and --tls-key go together\n", argv[0]);
+    return 2;
+  }
+#ifndef SIO_BENCH_TLS
+  if (!tls.cert.empty()) {
+    std::fprintf(stderr, "%s: built without TLS: --tls-cert is sio_bench_server_tls's (built with sio::tls)\n", argv[0]);
+    return 2;
+  }
+#endif
   if (threads > 1) {
     transport_options.reuse_port = true;
     // A polling session's requests could reach another server: WebSocket only.
@@ -66,7 +135,12 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::unique_ptr<Loop>> loops;
-  for (int t = 0; t < threads; ++t) loops.push_back(std::make_unique<Loop>(transport_options, options));
+  try {
+    for (int t = 0; t < threads; ++t) loops.push_back(std::make_unique<Loop>(transport_options, options, tls));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());  // a certificate or key that cannot be used
+    return 1;
+  }
   for (auto& loop : loops) {
     loop->io.on("connection", [&loops](sio::Socket socket) {
       socket.on("echo", [](sio::Args args, sio::Ack ack) { ack(args); });
@@ -78,7 +152,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), static_cast<unsigned>(port), ec.message().c_str());
       return 1;
     }
-    port = loop->transport.local_port();  // the others join the first one's port
+    port = loop->transport->local_port();  // the others join the first one's port
   }
   std::printf("listening %u\n", static_cast<unsigned>(port));
   std::fflush(stdout);
@@ -88,7 +162,7 @@ int main(int argc, char** argv) {
     for (auto& loop : loops) {
       asio::post(loop->ioc, [&l = *loop] {
         l.io.close();
-        l.transport.close();
+        l.transport->close();
         l.ioc.stop();
       });
     }
