@@ -3,11 +3,13 @@
 
 include(CMakePackageConfigHelpers)
 
-# sio::tls with it where it is built (SIO_TLS).
+# sio::tls and sio::redis with it where they are built (SIO_TLS, SIO_REDIS).
 set(sio_install_targets sio)
-if(TARGET sio_tls)
-  list(APPEND sio_install_targets sio_tls)
-endif()
+foreach(component tls redis)
+  if(TARGET sio_${component})
+    list(APPEND sio_install_targets sio_${component})
+  endif()
+endforeach()
 install(TARGETS ${sio_install_targets} EXPORT sio-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -20,6 +22,10 @@ file(GLOB_RECURSE sio_headers RELATIVE "${PROJECT_SOURCE_DIR}/include" CONFIGURE
 if(NOT TARGET sio_tls)
   list(REMOVE_ITEM sio_headers sio/transport/websocketpp_tls.hpp)
 endif()
+# The Redis adapter's headers only with its library.
+if(NOT TARGET sio_redis)
+  list(FILTER sio_headers EXCLUDE REGEX "^sio/redis/")
+endif()
 foreach(header IN LISTS sio_headers)
   get_filename_component(header_dir "${header}" DIRECTORY)
   install(FILES "include/${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${header_dir}")
@@ -31,6 +37,12 @@ get_target_property(SIO_LIBRARY_TYPE sio TYPE)
 set(SIO_TLS_BUILT OFF)
 if(TARGET sio_tls)
   set(SIO_TLS_BUILT ON)
+endif()
+set(SIO_REDIS_BUILT OFF)
+set(sio_redis_find_module "")
+if(TARGET sio_redis)
+  set(SIO_REDIS_BUILT ON)
+  set(sio_redis_find_module cmake/Findhiredis.cmake)
 endif()
 configure_package_config_file(cmake/sio-config.cmake.in "${PROJECT_BINARY_DIR}/sio-config.cmake"
   INSTALL_DESTINATION ${SIO_INSTALL_CMAKEDIR})
@@ -47,6 +59,7 @@ install(FILES
   "${PROJECT_BINARY_DIR}/sio-config-version.cmake"
   cmake/Findasio.cmake
   cmake/FindRapidJSON.cmake
+  ${sio_redis_find_module}
   DESTINATION ${SIO_INSTALL_CMAKEDIR})
 
 # sio.pc finds its prefix from its own place (${pcfiledir}), so the package can be installed
@@ -67,9 +80,11 @@ foreach(dir LIBDIR INCLUDEDIR)
 endforeach()
 configure_file(cmake/sio.pc.in "${PROJECT_BINARY_DIR}/sio.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/sio.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
-if(TARGET sio_tls)
-  configure_file(cmake/sio-tls.pc.in "${PROJECT_BINARY_DIR}/sio-tls.pc" @ONLY)
-  install(FILES "${PROJECT_BINARY_DIR}/sio-tls.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
-endif()
+foreach(component tls redis)
+  if(TARGET sio_${component})
+    configure_file(cmake/sio-${component}.pc.in "${PROJECT_BINARY_DIR}/sio-${component}.pc" @ONLY)
+    install(FILES "${PROJECT_BINARY_DIR}/sio-${component}.pc" DESTINATION ${SIO_INSTALL_PKGCONFIGDIR})
+  endif()
+endforeach()
 
 install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/sio")

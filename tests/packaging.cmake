@@ -115,7 +115,7 @@ if(SIO_INSTALL)
     COMMAND "${CMAKE_COMMAND}" "-DPREFIX=${sio_pkg_prefix}" "-DSOURCE_DIR=${PROJECT_SOURCE_DIR}"
             "-DLIBDIR=${CMAKE_INSTALL_LIBDIR}" "-DCMAKEDIR=${SIO_INSTALL_CMAKEDIR}"
             "-DPKGCONFIGDIR=${SIO_INSTALL_PKGCONFIGDIR}" "-DDOCDIR=${CMAKE_INSTALL_DATAROOTDIR}/doc/sio"
-            "-DTLS=$<TARGET_EXISTS:sio_tls>"
+            "-DTLS=$<TARGET_EXISTS:sio_tls>" "-DREDIS=$<TARGET_EXISTS:sio_redis>"
             -P "${sio_pkg_dir}/check_install.cmake")
   set_tests_properties("packaging.install_contents" PROPERTIES LABELS packaging FIXTURES_REQUIRED sio_installed)
 

@@ -35,6 +35,8 @@ enum class error {
   // Engine.IO, again
   server_busy,             ///< A new session refused: as many are open as the server allows (HTTP 503).
   too_many_requests,       ///< A new session refused: its address opened as many as it may for now (HTTP 429).
+  // Adapters
+  cluster_unavailable,     ///< The other servers cannot be reached now (their Redis is down, say).
 };
 
 /// The category of sio::error.
@@ -65,6 +67,7 @@ inline const std::error_category& error_category() noexcept {
         case error::server_gone: return "server is gone";
         case error::server_busy: return "Server busy";
         case error::too_many_requests: return "Too many requests";
+        case error::cluster_unavailable: return "cluster unavailable";
       }
       return "unknown sio error";
     }

@@ -2,7 +2,8 @@
 # SOURCE_DIR/include), the library, the CMake package files, the pkg-config file and the license,
 # and nothing else. `cmake -P check_install.cmake` with PREFIX, SOURCE_DIR, and the install's
 # directories relative to the prefix: LIBDIR (library), CMAKEDIR (CMake package), PKGCONFIGDIR
-# (sio.pc) and DOCDIR (LICENSE); TLS when sio::tls was built (its library, header and sio-tls.pc).
+# (sio.pc) and DOCDIR (LICENSE); TLS when sio::tls was built (its library, header and sio-tls.pc),
+# REDIS when sio::redis was (its library, headers, sio-redis.pc and Findhiredis.cmake).
 
 cmake_policy(VERSION 3.16)
 
@@ -17,12 +18,13 @@ set(cmake_files "")
 foreach(file IN LISTS installed)
   if(file MATCHES "^include/.*\\.hpp$")
     list(APPEND headers "${file}")
-  elseif(file MATCHES "^${LIBDIR}/libsio(-tls)?\\.(a|so(\\.[0-9]+)*)$")
+  elseif(file MATCHES "^${LIBDIR}/libsio(-tls|-redis)?\\.(a|so(\\.[0-9]+)*)$")
     list(APPEND libraries "${file}")
   elseif(file MATCHES "^${CMAKEDIR}/[^/]+\\.cmake$")
     list(APPEND cmake_files "${file}")
   elseif(file STREQUAL "${PKGCONFIGDIR}/sio.pc" OR file STREQUAL "${DOCDIR}/LICENSE"
-         OR (TLS AND file STREQUAL "${PKGCONFIGDIR}/sio-tls.pc"))
+         OR (TLS AND file STREQUAL "${PKGCONFIGDIR}/sio-tls.pc")
+         OR (REDIS AND file STREQUAL "${PKGCONFIGDIR}/sio-redis.pc"))
     # expected, checked below
   else()
     string(APPEND errors "  unexpected file: ${file}\n")
@@ -32,6 +34,10 @@ endforeach()
 # The TLS transport's header comes with its library (TLS: sio::tls was built) only.
 if(NOT TLS)
   list(REMOVE_ITEM expected_headers include/sio/transport/websocketpp_tls.hpp)
+endif()
+# Likewise the Redis adapter's, with sio::redis.
+if(NOT REDIS)
+  list(FILTER expected_headers EXCLUDE REGEX "^include/sio/redis/")
 endif()
 list(SORT headers)
 list(SORT expected_headers)
@@ -50,6 +56,9 @@ foreach(required sio-config.cmake sio-config-version.cmake sio-targets.cmake)
     string(APPEND errors "  missing ${CMAKEDIR}/${required}\n")
   endif()
 endforeach()
+if(REDIS AND NOT "${CMAKEDIR}/Findhiredis.cmake" IN_LIST cmake_files)
+  string(APPEND errors "  missing ${CMAKEDIR}/Findhiredis.cmake\n")
+endif()
 foreach(required "${PKGCONFIGDIR}/sio.pc" "${DOCDIR}/LICENSE")
   if(NOT required IN_LIST installed)
     string(APPEND errors "  missing ${required}\n")

@@ -37,6 +37,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -145,19 +146,13 @@ class ChildProcess {
   /// the newline) in `line`; false when the child exits and closes its output, or `limit`
   /// passes, first.
   bool wait_for_line(const std::string& prefix, Clock::duration limit, std::string& line) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    const auto deadline = Clock::now() + limit;
-    for (;;) {
-      std::size_t start = 0;
-      for (std::size_t nl; (nl = output_.find('\n', start)) != std::string::npos; start = nl + 1) {
-        if (output_.compare(start, prefix.size(), prefix) == 0) {
-          line = output_.substr(start, nl - start);
-          return true;
-        }
-      }
-      if (exited_ && output_closed_) return false;
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) return false;
-    }
+    return wait_for_line_where([&](std::string_view l) { return l.substr(0, prefix.size()) == prefix; }, limit, line);
+  }
+
+  /// The same for a complete line that contains `text` anywhere (servers that start their lines
+  /// with a time stamp).
+  bool wait_for_line_containing(const std::string& text, Clock::duration limit, std::string& line) {
+    return wait_for_line_where([&](std::string_view l) { return l.find(text) != std::string_view::npos; }, limit, line);
   }
 
   /// Waits up to `limit` for the child to exit; true if it did. A zero limit asks whether it has.
@@ -212,6 +207,24 @@ class ChildProcess {
   pid_t pid() const noexcept { return pid_; }
 
  private:
+  template <class Match>
+  bool wait_for_line_where(Match match, Clock::duration limit, std::string& line) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const auto deadline = Clock::now() + limit;
+    for (;;) {
+      std::size_t start = 0;
+      for (std::size_t nl; (nl = output_.find('\n', start)) != std::string::npos; start = nl + 1) {
+        const std::string_view candidate(output_.data() + start, nl - start);
+        if (match(candidate)) {
+          line = std::string(candidate);
+          return true;
+        }
+      }
+      if (exited_ && output_closed_) return false;
+      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) return false;
+    }
+  }
+
   ChildProcess(pid_t pid, int out_fd, int pidfd, int wake_fd)
       : pid_(pid), pidfd_(pidfd), wake_fd_(wake_fd), watcher_([this, out_fd] { watch(out_fd); }) {}
 

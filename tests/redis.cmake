@@ -1,0 +1,6 @@
+# sio::redis, against a redis-server each test starts on a free loopback port
+# (support/redis_server.hpp). scripts/setup-deps installs redis-server.
+if(TARGET sio::redis)
+  sio_add_unit_test(test_redis_connection unit/redis/connection.cpp)
+  target_link_libraries(test_redis_connection PRIVATE sio::redis)
+endif()
