@@ -3,4 +3,6 @@
 if(TARGET sio::redis)
   sio_add_unit_test(test_redis_connection unit/redis/connection.cpp)
   target_link_libraries(test_redis_connection PRIVATE sio::redis)
+  sio_add_unit_test(test_redis_adapter unit/redis/adapter.cpp)
+  target_link_libraries(test_redis_adapter PRIVATE sio::redis)
 endif()

@@ -82,6 +82,12 @@ class InMemoryAdapter : public Adapter {
     if (room == sid) return it->second.own_room;
     return std::binary_search(it->second.rooms.begin(), it->second.rooms.end(), room);
   }
+  /// Whether `room` has a member on this server (a socket's own id is the room of that socket).
+  bool has_room(const Room& room) const {
+    if (rooms_.find(room) != rooms_.end()) return true;
+    auto own = sids_.find(room);
+    return own != sids_.end() && own->second.own_room;
+  }
   /// The namespace's pointer for socket `sid`, or null.
   void* find_socket(const SocketId& sid) const override {
     auto it = sids_.find(sid);

@@ -146,3 +146,17 @@ TEST_CASE("InMemoryAdapter keeps each socket's own room, which it may leave") {
   a.del_all("a");
   CHECK(a.room_count() == 1);
 }
+
+TEST_CASE("InMemoryAdapter::has_room knows rooms with members here, sockets' own rooms included") {
+  Host host;
+  sio::InMemoryAdapter a(host);
+  a.add_socket("a", host.socket("a"));
+  a.add_all("a", {"a", "r"});
+  CHECK(a.has_room("r"));
+  CHECK(a.has_room("a"));
+  CHECK_FALSE(a.has_room("elsewhere"));
+  a.del("a", "a");
+  CHECK_FALSE(a.has_room("a"));  // it left its own room
+  a.del("a", "r");
+  CHECK_FALSE(a.has_room("r"));  // the room emptied
+}

@@ -1,0 +1,84 @@
+#pragma once
+/// \file
+/// sio::redis::Cluster: the Redis adapter, with which several servers (sio's, and Node's with
+/// `@socket.io/redis-adapter` 8) serve one application. Part of the sio::redis library.
+///
+/// \code
+/// asio::io_context ioc;
+/// sio::redis::ClusterOptions redis;                 // Redis on 127.0.0.1:6379
+/// sio::redis::Cluster cluster(ioc, redis);          // connects, and reconnects, by itself
+/// sio::ServerOptions options;
+/// options.adapter = cluster.adapter();
+/// sio::Server<sio::transport::websocketpp> io(ioc, options);
+/// io.to("room").emit("news", "hi");                 // reaches the room's members on every server
+/// \endcode
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/log.hpp"
+#include "sio/redis/connection.hpp"
+
+namespace asio {
+class io_context;
+}  // namespace asio
+
+namespace sio::redis {
+
+/// Settings of a Cluster; the defaults are `@socket.io/redis-adapter`'s.
+struct ClusterOptions {
+  /// Where Redis is (parse_url() reads a `redis://` URL into it).
+  ConnectionOptions redis;
+  /// The prefix of the channels (the adapter's `key` option): broadcasts go to
+  /// `<key>#<namespace>#` (or `<key>#<namespace>#<room>#` for one room), requests to
+  /// `<key>-request#<namespace>#`, responses to `<key>-response#<namespace>#`.
+  std::string key = "socket.io";
+  /// How long a request to the other servers waits for their answers (`requestsTimeout`).
+  std::chrono::milliseconds requests_timeout{5'000};
+  /// Where log lines go (Redis lost and found again, messages that could not be read); silent
+  /// when empty.
+  Logger logger;
+};
+
+/// The Redis clients of one server (a publisher and a subscriber connection, Node's pubClient and
+/// subClient) and the adapters of its namespaces, which share them. Everything runs on the
+/// io_context given to the constructor, the server's: no thread of its own.
+///
+/// The adapters share its connections with it: if it is destroyed first, they keep them until
+/// the server is gone. It connects at once and reconnects by itself when Redis is lost; while
+/// Redis is away, the server goes on serving its own clients, and what should cross to other
+/// servers does not (a log line says so).
+///
+/// What crosses servers so far: broadcasts (to all, to rooms, with `except`, `volatile`,
+/// `compress`), on every namespace, with `@socket.io/redis-adapter` 8's wire format: msgpack
+/// `[uid, {type: 2, data: [event, ...args], nsp}, {rooms, except, flags}]`, binary arguments as
+/// msgpack `bin`. Messages of `@socket.io/redis-emitter` reach this server's clients too. The
+/// other operations (fetch_sockets, sockets_join, server_side_emit, acknowledgements) stay on
+/// this server for now.
+class Cluster {
+ public:
+  /// Connects to Redis on `ioc`.
+  Cluster(asio::io_context& ioc, ClusterOptions options);
+  /// Lets go of the connections: they close once the server's adapters are gone too.
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  /// The factory of the adapters, for ServerOptions::adapter.
+  AdapterFactory adapter();
+  /// Whether both connections to Redis are up and Redis has confirmed the subscriptions of every
+  /// namespace: what the other servers broadcast from now on reaches this server.
+  bool up() const noexcept;
+  /// The options in force.
+  const ClusterOptions& options() const noexcept;
+
+  /// The connections and the adapters' registry, shared with the adapters (src/redis/adapter.cpp).
+  class Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace sio::redis

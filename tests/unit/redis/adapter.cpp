@@ -1,0 +1,252 @@
+// Two sio servers joined through a real redis-server by sio::redis::Cluster: broadcasts cross
+// between them in the wire format of @socket.io/redis-adapter 8.
+#include "sio/redis/adapter.hpp"
+
+#include <asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "sio/protocol/msgpack.hpp"
+#include "sio/redis/connection.hpp"
+#include "sio/server.hpp"
+#include "sio/transport/memory.hpp"
+#include "support/redis_server.hpp"
+#include "unit/support/sio_client.hpp"
+
+using namespace std::chrono_literals;
+using sio::test::Client;
+
+namespace {
+
+// notepack.encode(["abc123", {type: 2, data: ["chat", "hello", {n: 1}], nsp: "/"},
+//                  {rooms: ["r1"], except: [], flags: {}}]): what a Node server with
+// @socket.io/redis-adapter 8.3 publishes for io.to("r1").emit("chat", "hello", {n: 1}).
+const char* const node_room_broadcast =
+    "93a661626331323383a47479706502a46461746193a463686174a568656c6c6f81a16e01a36e7370a12f83a5726f6f6d7391a27231a665"
+    "786365707490a5666c61677380";
+// What @socket.io/redis-emitter 5 publishes for io.of("/chat").emit("e", Buffer.from([7])).
+const char* const emitter_binary_broadcast =
+    "93a7656d697474657283a47479706502a46461746192a165c40107a36e7370a52f6368617483a5726f6f6d7390a5666c61677380a66578"
+    "6365707490";
+
+std::string unhex(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < text.size(); i += 2) out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
+  return out;
+}
+
+sio::redis::ClusterOptions cluster_options(const sio::test::RedisServer& redis, std::vector<std::string>* log = nullptr) {
+  sio::redis::ClusterOptions o;
+  o.redis.port = redis.port();
+  o.redis.reconnect_delay = 10ms;
+  o.redis.max_reconnect_delay = 100ms;
+  if (log) o.logger = [log](sio::LogLevel, std::string_view m) { log->emplace_back(m); };
+  return o;
+}
+
+// Two servers, A and B, on memory transports, each with its Redis clients, all on one io_context.
+struct Pair {
+  explicit Pair(const sio::test::RedisServer& redis)
+      : cluster_a(ioc, cluster_options(redis, &log)), cluster_b(ioc, cluster_options(redis, &log)) {}
+  asio::io_context ioc;
+  std::vector<std::string> log;
+  sio::redis::Cluster cluster_a;
+  sio::redis::Cluster cluster_b;
+  sio::transport::memory ta{ioc}, tb{ioc};
+  sio::ServerOptions options(sio::redis::Cluster& c) {
+    sio::ServerOptions o;
+    o.adapter = c.adapter();
+    return o;
+  }
+  sio::Server<sio::transport::memory> a{ta, options(cluster_a)};
+  sio::Server<sio::transport::memory> b{tb, options(cluster_b)};
+
+  // Runs Redis's I/O and both servers until `done()` holds, for `limit` at most.
+  template <class Pred>
+  bool run_until(Pred done, std::chrono::milliseconds limit = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      ta.run_pending();
+      tb.run_pending();
+      if (done()) return true;
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      if (ioc.stopped()) ioc.restart();
+      ioc.run_one_for(5ms);
+    }
+  }
+  // Both clusters up and subscribed.
+  void ready() { REQUIRE(run_until([&] { return cluster_a.up() && cluster_b.up(); })); }
+};
+
+// Frames of `c` until it has `n` of them (more may come after).
+std::vector<std::string> frames(Pair& p, Client& c, std::size_t n) {
+  std::vector<std::string> got;
+  p.run_until([&] {
+    for (auto& f : c.drain()) got.push_back(std::move(f));
+    return got.size() >= n;
+  });
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("redis::Cluster: broadcasts reach the clients of both servers, rooms and except included") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  for (auto* io : {&p.a, &p.b}) io->on("connection", [](sio::Socket s) {
+    s.on("join", [s](sio::Args args) mutable { s.join(args.get<std::string>(0)); });
+  });
+  Client a1(p.ta), b1(p.tb), b2(p.tb);
+  a1.connect();
+  const std::string b1_id = b1.connect();
+  b2.connect();
+  a1.send_text(R"(42["join","red"])");
+  b1.send_text(R"(42["join","red"])");
+  p.ready();
+
+  // To everyone, from A.
+  p.a.emit("all", 1);
+  for (auto* c : {&a1, &b1, &b2}) CHECK(frames(p, *c, 1) == std::vector<std::string>{R"(42["all",1])"});
+
+  // To one room, from B: A's member gets it through the room's own channel.
+  p.b.to("red").emit("room", "x");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["room","x"])"});
+  CHECK(frames(p, b1, 1) == std::vector<std::string>{R"(42["room","x"])"});
+
+  // Except a socket of the other server.
+  p.a.to("red").except(b1_id).emit("most");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["most"])"});
+  // Everything B sends from now on is ordered after the broadcast above (one Redis connection):
+  // a marker that reaches b1 shows that "most" did not.
+  p.a.to(b1_id).emit("marker");
+  CHECK(frames(p, b1, 1) == std::vector<std::string>{R"(42["marker"])"});
+  CHECK(b2.drain().empty());
+
+  // local: this server only.
+  p.b.local().emit("home");
+  CHECK(frames(p, b2, 1) == std::vector<std::string>{R"(42["home"])"});
+  p.b.emit("after");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["after"])"});
+}
+
+TEST_CASE("redis::Cluster: binary arguments cross as msgpack bin and arrive as attachments") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  for (auto* io : {&p.a, &p.b}) io->on("connection", [](sio::Socket) {});
+  Client b1(p.tb);
+  b1.connect();
+  p.ready();
+
+  p.a.emit("file", sio::Binary{std::string("\x00\x01\xff", 3)}, "name");
+  const auto got = frames(p, b1, 2);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0] == R"(451-["file",{"_placeholder":true,"num":0},"name"])");
+  CHECK(got[1] == std::string("\x00\x01\xff", 3));
+}
+
+TEST_CASE("redis::Cluster: reads what @socket.io/redis-adapter and redis-emitter publish") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  p.a.on("connection", [](sio::Socket s) { s.join("r1"); });
+  p.a.of("/chat").on("connection", [](sio::Socket) {});
+  Client a1(p.ta), a2(p.ta);
+  a1.connect();
+  a2.connect("/chat");
+  p.ready();
+  sio::redis::Connection node(p.ioc, p.cluster_a.options().redis);
+  node.start();
+  REQUIRE(p.run_until([&] { return node.up(); }));
+  auto publish = [&](const std::string& channel, const std::string& bytes) {
+    bool done = false;
+    node.command({"PUBLISH", channel, bytes}, [&](std::error_code, sio::redis::Reply) { done = true; });
+    REQUIRE(p.run_until([&] { return done; }));
+  };
+
+  // A Node server's io.to("r1").emit(...), on the room's channel.
+  publish("socket.io#/#r1#", unhex(node_room_broadcast));
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["chat","hello",{"n":1}])"});
+
+  // redis-emitter's io.of("/chat").emit("e", <Buffer 07>): binary, on /chat.
+  publish("socket.io#/chat#",
+          unhex(emitter_binary_broadcast));
+  const auto got = frames(p, a2, 2);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0] == R"(451-/chat,["e",{"_placeholder":true,"num":0}])");
+  CHECK(got[1] == std::string("\x07"));
+
+  // Unreadable messages are dropped with a log line; the server goes on.
+  publish("socket.io#/#", "not msgpack");
+  REQUIRE(p.run_until([&] {
+    for (const auto& l : p.log)
+      if (l.find("redis: ignored a message of 11 bytes on socket.io#/#") != std::string::npos) return true;
+    return false;
+  }));
+  p.a.emit("still");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["still"])"});
+}
+
+TEST_CASE("redis::Cluster: what sio publishes is what @socket.io/redis-adapter publishes") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  sio::redis::Connection listener(p.ioc, p.cluster_a.options().redis);
+  std::vector<std::pair<std::string, std::string>> got;
+  listener.on_message([&](std::string_view channel, std::string_view, std::string_view payload) {
+    got.emplace_back(channel, payload);
+  });
+  bool subscribed = false;
+  listener.on_subscribed([&](std::string_view, std::string_view) { subscribed = true; });
+  listener.psubscribe("socket.io#*");
+  listener.start();
+  p.a.on("connection", [](sio::Socket) {});
+  p.ready();
+  REQUIRE(p.run_until([&] { return subscribed; }));
+
+  p.a.to("r1").emit("chat", "hello", sio::object{{"n", 1}});
+  REQUIRE(p.run_until([&] { return got.size() == 1; }));
+  CHECK(got[0].first == "socket.io#/#r1#");
+  // The same message as Node's, but for the uid (6 characters of its own).
+  const std::string node_bytes = unhex(node_room_broadcast);
+  REQUIRE(got[0].second.size() == node_bytes.size());
+  CHECK(got[0].second.substr(0, 2) == node_bytes.substr(0, 2));
+  CHECK(got[0].second.substr(8) == node_bytes.substr(8));
+}
+
+TEST_CASE("redis::Cluster: while Redis is away each server serves its own clients, and crosses again after") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  for (auto* io : {&p.a, &p.b}) io->on("connection", [](sio::Socket) {});
+  Client a1(p.ta), b1(p.tb);
+  a1.connect();
+  b1.connect();
+  p.ready();
+
+  redis.stop();
+  REQUIRE(p.run_until([&] { return !p.cluster_a.up() && !p.cluster_b.up(); }));
+  p.a.emit("alone");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["alone"])"});
+  REQUIRE(p.run_until([&] {
+    for (const auto& l : p.log)
+      if (l.find("a broadcast of / did not reach the other servers: cluster unavailable") != std::string::npos)
+        return true;
+    return false;
+  }));
+  CHECK(b1.drain().empty());
+
+  REQUIRE(redis.start(error));
+  p.ready();
+  p.a.emit("together");
+  CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["together"])"});
+  CHECK(frames(p, b1, 1) == std::vector<std::string>{R"(42["together"])"});
+}
