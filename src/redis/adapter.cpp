@@ -68,10 +68,13 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
     sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
       if (kind == "psubscribe") confirmed_.emplace(name);
       else if (kind == "punsubscribe") confirmed_.erase(std::string(name));
+      report();
     });
     sub_.on_state([this](bool up) {
       if (!up) confirmed_.clear();
+      report();
     });
+    pub_.on_state([this](bool) { report(); });
     pub_.start();
     sub_.start();
   }
@@ -80,6 +83,7 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
   void attach(const std::string& pattern, RedisAdapter* adapter) {
     by_pattern_[pattern] = adapter;
     sub_.psubscribe(pattern);
+    report();
   }
   void detach(const std::string& pattern, RedisAdapter* adapter) {
     auto it = by_pattern_.find(pattern);
@@ -88,6 +92,15 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
     sub_.punsubscribe(pattern);
   }
 
+  void close() {
+    pub_.stop();
+    sub_.stop();
+  }
+  void on_state(std::function<void(bool)> handler) {
+    state_handler_ = std::move(handler);
+    reported_ = false;
+    report();
+  }
   Connection& pub() noexcept { return pub_; }
   const ClusterOptions& options() const noexcept { return options_; }
   bool up() const noexcept {
@@ -100,12 +113,21 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
 
  private:
   void on_message(std::string_view channel, std::string_view pattern, std::string_view payload);
+  // Tells the state handler when up() changed since it was last told.
+  void report() {
+    const bool now = up();
+    if (now == reported_) return;
+    reported_ = now;
+    if (state_handler_) state_handler_(now);
+  }
 
   ClusterOptions options_;
   Connection pub_;
   Connection sub_;
   std::map<std::string, RedisAdapter*, std::less<>> by_pattern_;
   std::set<std::string, std::less<>> confirmed_;  // patterns Redis confirmed since the last connect
+  std::function<void(bool)> state_handler_;
+  bool reported_ = false;
   detail::SidGenerator ids_;
 };
 
@@ -247,6 +269,10 @@ Cluster::~Cluster() = default;
 AdapterFactory Cluster::adapter() {
   return [impl = impl_](AdapterHost& host) -> std::unique_ptr<Adapter> { return std::make_unique<RedisAdapter>(host, impl); };
 }
+
+void Cluster::close() { impl_->close(); }
+
+void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
 
 bool Cluster::up() const noexcept { return impl_->up(); }
 

@@ -14,6 +14,7 @@
 /// \endcode
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -66,11 +67,18 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
+  /// Closes both connections to Redis for good (a server shutting down): nothing crosses
+  /// servers afterwards, and the io_context has no more work of this cluster's.
+  void close();
   /// The factory of the adapters, for ServerOptions::adapter.
   AdapterFactory adapter();
   /// Whether both connections to Redis are up and Redis has confirmed the subscriptions of every
   /// namespace: what the other servers broadcast from now on reaches this server.
   bool up() const noexcept;
+  /// Told when up() changes: true once Redis has confirmed every subscription (after each
+  /// reconnection too), false when a connection is lost or a new namespace waits for its
+  /// subscription. Told at once, inside the call, when up() is already true.
+  void on_state(std::function<void(bool up)> handler);
   /// The options in force.
   const ClusterOptions& options() const noexcept;
 

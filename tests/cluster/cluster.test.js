@@ -1,0 +1,147 @@
+// The official client against a cluster of sio and Node servers joined by Redis:
+//   node cluster.test.js <url> <url> <url>...
+// Three clients on each server; every broadcast is sent from a client of each server in turn,
+// and each client must receive exactly what it should, from whichever server. Exactness without
+// sleeps: after each broadcast the sender broadcasts a marker (socket.broadcast, which every other
+// client gets after everything the sender's server published before it), and asks its own server
+// for an ack (which comes after what its server sent it); by then each client has had all it
+// will get of that broadcast. Exits 0 when all is as it should be, 1 with a message otherwise.
+"use strict";
+
+const { io } = require("socket.io-client");
+
+const WAIT_MS = 10000;
+const urls = process.argv.slice(2);
+
+function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function expect(ok, what) {
+  if (!ok) throw new Error(`expectation failed: ${what}`);
+}
+
+async function client(url, index) {
+  const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+  await within(new Promise((resolve, reject) => {
+    socket.on("connect", resolve);
+    socket.on("connect_error", reject);
+  }), WAIT_MS, `connecting to ${url}`);
+  const me = await within(socket.emitWithAck("whoami"), WAIT_MS, "whoami");
+  const c = { socket, server: me.server, id: me.id, label: `${me.server}#${index}`, got: [], markers: new Map() };
+  socket.on("room-msg", (data) => c.got.push(["room-msg", data]));
+  socket.on("bcast", (data) => {
+    if (typeof data === "string" && data.startsWith("marker:")) {
+      const waiter = c.markers.get(data);
+      if (waiter) waiter();
+      else c.markers.set(data, null);
+      return;
+    }
+    c.got.push(["bcast", data]);
+  });
+  return c;
+}
+
+// Resolves once `c` has had `marker`.
+function marker_reached(c, marker) {
+  if (c.markers.has(marker) && c.markers.get(marker) === null) return Promise.resolve();
+  return within(new Promise((resolve) => c.markers.set(marker, resolve)), WAIT_MS, `${marker} at ${c.label}`);
+}
+
+let markers = 0;
+// Runs `act` (which makes `sender` emit something), then waits until every client has had all of
+// it, and returns what each client got, by label.
+async function round(all, sender, act) {
+  for (const c of all) c.got = [];
+  act();
+  const marker = `marker:${++markers}`;
+  const waits = all.filter((c) => c !== sender).map((c) => marker_reached(c, marker));
+  sender.socket.emit("broadcast-from", marker);
+  await Promise.all(waits);
+  await within(sender.socket.emitWithAck("whoami"), WAIT_MS, "whoami after a round");
+  return new Map(all.map((c) => [c.label, c.got]));
+}
+
+function check(got, expected_labels, message, what) {
+  for (const [label, messages] of got) {
+    const expected = expected_labels.includes(label) ? [message] : [];
+    const same = JSON.stringify(messages, (k, v) => (v && v.type === "Buffer" ? `<${v.data.join(",")}>` : v)) ===
+      JSON.stringify(expected, (k, v) => (v && v.type === "Buffer" ? `<${v.data.join(",")}>` : v));
+    expect(same, `${what}: ${label} got ${JSON.stringify(messages)}, expected ${JSON.stringify(expected)}`);
+  }
+}
+
+async function main() {
+  expect(urls.length >= 2, "usage: node cluster.test.js <url> <url>...");
+  const servers = [];
+  for (const url of urls) {
+    const clients = [];
+    for (let i = 0; i < 3; ++i) clients.push(await client(url, i));
+    servers.push(clients);
+  }
+  const all = servers.flat();
+  const names = servers.map((s) => s[0].server);
+  expect(new Set(names).size === names.length, `distinct server names (${names})`);
+
+  // red: the first client of every server; blue: the second client of every server but the
+  // second, whose first client (in red too) is in blue instead.
+  const red = servers.map((s) => s[0]);
+  const blue = servers.map((s, i) => (i === 1 ? s[0] : s[1]));
+  for (const c of red) expect(await c.socket.emitWithAck("join", "red"), `${c.label} joins red`);
+  for (const c of blue) expect(await c.socket.emitWithAck("join", "blue"), `${c.label} joins blue`);
+  const labels = (list) => list.map((c) => c.label);
+
+  for (const [i, clients] of servers.entries()) {
+    const sender = clients[2];  // in no room
+    const from = names[i];
+
+    let got = await round(all, sender, () => sender.socket.emit("to-room", { room: "red", data: `red from ${from}` }));
+    check(got, labels(red), ["room-msg", `red from ${from}`], `to-room red from ${from}`);
+
+    got = await round(all, sender, () => sender.socket.emit("to-room", { room: "blue", data: { from, n: [1, 2] } }));
+    check(got, labels(blue), ["room-msg", { from, n: [1, 2] }], `to-room blue from ${from}`);
+
+    // Except a socket of another server, then except a room.
+    const other = red[(i + 1) % red.length];
+    got = await round(all, sender, () =>
+      sender.socket.emit("to-room-except", { room: "red", except: other.id, data: `red but ${other.label}` }));
+    check(got, labels(red.filter((c) => c !== other)), ["room-msg", `red but ${other.label}`], `to-room-except id from ${from}`);
+
+    got = await round(all, sender, () =>
+      sender.socket.emit("to-room-except", { room: "red", except: "blue", data: "red not blue" }));
+    check(got, labels(red.filter((c) => !blue.includes(c))), ["room-msg", "red not blue"], `to-room-except room from ${from}`);
+
+    // Binary data.
+    got = await round(all, sender, () =>
+      sender.socket.emit("to-room", { room: "red", data: Buffer.from([1, 2, 255]) }));
+    check(got, labels(red), ["room-msg", Buffer.from([1, 2, 255])], `binary to-room from ${from}`);
+
+    // socket.broadcast: everyone but the sender.
+    got = await round(all, sender, () => sender.socket.emit("broadcast-from", `all but ${sender.label}`));
+    check(got, labels(all.filter((c) => c !== sender)), ["bcast", `all but ${sender.label}`], `broadcast-from ${from}`);
+  }
+
+  // After leaving, a room's broadcasts pass a client by.
+  const leaver = red[1];
+  expect(await leaver.socket.emitWithAck("leave", "red"), `${leaver.label} leaves red`);
+  const sender = servers[0][2];
+  const got = await round(all, sender, () => sender.socket.emit("to-room", { room: "red", data: "after leave" }));
+  check(got, labels(red.filter((c) => c !== leaver)), ["room-msg", "after leave"], "to-room after a leave");
+
+  for (const c of all) c.socket.disconnect();
+  console.log(`cluster: ${all.length} clients on ${names.join(", ")}: every broadcast reached exactly its receivers`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`cluster: FAIL: ${e.message}`);
+    process.exit(1);
+  },
+);

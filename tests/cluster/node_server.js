@@ -1,0 +1,64 @@
+// Node's socket.io with @socket.io/redis-adapter 8.3 (default options), serving the same events
+// as sio's examples/cluster, so that the two kinds of server run side by side in one cluster.
+//
+// Usage: node node_server.js <port> <redis-url>   (SERVER_NAME names the server; the port by
+// default). Listens on 127.0.0.1:<port> (0: a free one) and prints "listening <port>" once both
+// Redis clients are connected and subscribed.
+"use strict";
+
+const http = require("http");
+const { Server } = require("socket.io");
+const { createAdapter } = require("@socket.io/redis-adapter");
+const { createClient } = require("redis");
+
+async function main() {
+  const [port, url] = process.argv.slice(2);
+  if (port === undefined || !url) {
+    console.error("usage: node node_server.js <port> <redis-url>");
+    process.exit(2);
+  }
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  for (const c of [pub, sub]) c.on("error", (e) => console.error(`redis: ${e.message}`));
+  await Promise.all([pub.connect(), sub.connect()]);
+
+  const httpServer = http.createServer();
+  const io = new Server(httpServer, { adapter: createAdapter(pub, sub), serveClient: false });
+  let name = process.env.SERVER_NAME;
+
+  io.on("connection", (socket) => {
+    socket.on("whoami", (ack) => ack({ server: name, id: socket.id }));
+    socket.on("join", (room, ack) => {
+      socket.join(room);
+      if (typeof ack === "function") ack(true);
+    });
+    socket.on("leave", (room, ack) => {
+      socket.leave(room);
+      if (typeof ack === "function") ack(true);
+    });
+    socket.on("to-room", ({ room, data }) => io.to(room).emit("room-msg", data));
+    socket.on("to-room-except", ({ room, except, data }) => io.to(room).except(except).emit("room-msg", data));
+    socket.on("broadcast-from", (data) => socket.broadcast.emit("bcast", data));
+  });
+
+  // The adapter of "/" subscribed as the server was made; a subscription of our own, confirmed
+  // after those on the same connection, tells when Redis has taken them.
+  await sub.subscribe(`sio-cluster-test-ready#${process.pid}`, () => {});
+  httpServer.listen(Number(port), "127.0.0.1", () => {
+    const bound = httpServer.address().port;
+    if (!name) name = String(bound);
+    console.log(`listening ${bound}`);
+  });
+
+  const stop = () => {
+    io.close();
+    Promise.allSettled([pub.quit(), sub.quit()]).then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
