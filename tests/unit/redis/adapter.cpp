@@ -250,3 +250,32 @@ TEST_CASE("redis::Cluster: while Redis is away each server serves its own client
   CHECK(frames(p, a1, 1) == std::vector<std::string>{R"(42["together"])"});
   CHECK(frames(p, b1, 1) == std::vector<std::string>{R"(42["together"])"});
 }
+
+TEST_CASE("redis::Cluster: on_state tells when it is up and down, and close() ends it") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  std::vector<bool> states;
+  p.cluster_a.on_state([&](bool up) { states.push_back(up); });
+  p.ready();
+  CHECK(states == std::vector<bool>{true});
+  // Told at once when it is already up.
+  std::vector<bool> late;
+  p.cluster_a.on_state([&](bool up) { late.push_back(up); });
+  CHECK(late == std::vector<bool>{true});
+
+  redis.stop();
+  REQUIRE(p.run_until([&] { return late.size() == 2; }));
+  CHECK(late == std::vector<bool>{true, false});
+  REQUIRE(redis.start(error));
+  REQUIRE(p.run_until([&] { return late.size() == 3; }));
+  CHECK(late.back());
+
+  // Closed: down for good, even with Redis there.
+  p.cluster_a.close();
+  REQUIRE(p.run_until([&] { return late.size() == 4; }));
+  CHECK_FALSE(late.back());
+  CHECK_FALSE(p.cluster_a.up());
+  CHECK(p.cluster_b.up());
+}
