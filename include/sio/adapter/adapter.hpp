@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -87,10 +88,18 @@ class AdapterHost {
   virtual void end_deliveries() noexcept {}
   /// Disconnects `socket` (with `close`, its whole connection).
   virtual void disconnect(void* socket, bool close) = 0;
+  /// An acknowledgement id for a packet another server asks this one to broadcast with
+  /// acknowledgements (deliver_with_ack replies to the packet's id): one that none of the
+  /// namespace's own broadcasts uses. The default counts on its own; a namespace shares its
+  /// counter.
+  virtual std::uint64_t new_ack_id() noexcept { return own_ack_ids_++; }
   /// An event another server emitted with server_side_emit: `packet` is an event packet of this
   /// namespace (`["event", args...]`). `reply` is empty when the sender waits for no reply;
   /// otherwise the namespace's handler answers through it, once.
   virtual void on_server_side_emit(const protocol::OutgoingPacket& packet, std::function<void(const Args&)> reply) = 0;
+
+ private:
+  std::uint64_t own_ack_ids_ = 0;
 };
 
 /// The adapter of one namespace (Node's `Adapter`): this server's room index, and every operation

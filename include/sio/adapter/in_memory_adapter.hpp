@@ -124,6 +124,16 @@ class InMemoryAdapter : public Adapter {
         if (seen.insert(node).second) visit(node);
       });
   }
+  /// The rooms with members on this server, the sockets' own rooms included (Node's
+  /// `adapter.rooms.keys()`), in no particular order.
+  std::vector<Room> rooms() const {
+    std::vector<Room> out;
+    out.reserve(rooms_.size() + sids_.size());
+    for (const auto& entry : rooms_) out.push_back(entry.first);
+    for (const auto& node : sids_)
+      if (node.second.own_room && rooms_.find(node.first) == rooms_.end()) out.push_back(node.first);
+    return out;
+  }
   /// Number of rooms with members, the sockets' own rooms included.
   std::size_t room_count() const noexcept {
     std::size_t n = rooms_.size();

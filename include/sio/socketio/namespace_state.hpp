@@ -52,6 +52,7 @@ class NamespaceState final : public AdapterHost, public std::enable_shared_from_
                         std::function<void(std::error_code, const Args&)> reply) override;
   SocketDetails describe(void* socket) const override;
   void disconnect(void* socket, bool close) override;
+  std::uint64_t new_ack_id() noexcept override { return next_ack_id++; }
   void on_server_side_emit(const protocol::OutgoingPacket& packet, std::function<void(const Args&)> reply) override;
   void begin_deliveries() noexcept override;
   void end_deliveries() noexcept override;

@@ -160,3 +160,18 @@ TEST_CASE("InMemoryAdapter::has_room knows rooms with members here, sockets' own
   a.del("a", "r");
   CHECK_FALSE(a.has_room("r"));  // the room emptied
 }
+
+TEST_CASE("InMemoryAdapter::rooms lists the rooms with members here, each once") {
+  Host host;
+  sio::InMemoryAdapter a(host);
+  a.add_socket("a", host.socket("a"));
+  a.add_socket("b", host.socket("b"));
+  a.add_all("a", {"a", "r"});
+  a.add_all("b", {"b", "r", "a"});  // b joins the room named by a's id too
+  auto rooms = a.rooms();
+  std::sort(rooms.begin(), rooms.end());
+  CHECK(rooms == std::vector<std::string>{"a", "b", "r"});
+  // The default acknowledgement ids of a host count up on their own.
+  const auto first = host.new_ack_id();
+  CHECK(host.new_ack_id() == first + 1);
+}
