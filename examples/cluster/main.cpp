@@ -12,15 +12,28 @@
 //   to-room {room, data}                io.to(room).emit("room-msg", data)
 //   to-room-except {room, except, data} io.to(room).except(except).emit("room-msg", data)
 //   broadcast-from data                 socket.broadcast.emit("bcast", data)
+//   fetch room (ack)                    ack the sorted ids of io.in(room).fetchSockets() (every socket for null or "")
+//   fetch-rooms id (ack)                ack the sorted rooms of that socket as fetchSockets reports them, or null
+//   remote-join / remote-leave {target, room} (ack)   io.in(target).socketsJoin / socketsLeave(room); ack true
+//   kick target (ack)                   io.in(target).disconnectSockets(true); ack true
+//   sse data                            io.serverSideEmit("sse", data); a server that receives "sse" does
+//                                       io.local.emit("sse-got", {server, data})
+//   sse-ack (ack)                       io.serverSideEmit("ping-servers", ...) collecting the replies; ack
+//                                       {err, replies: sorted}; every server answers "ping-servers" with its name
+//   bcast-ack (ack)                     io.timeout(3000).emit("question", ...); ack {err, count}
+//   server-count (ack)                  ack the adapter's server count
 
 #include <sio.hpp>
 #include <sio/redis/adapter.hpp>
 
 #include <asio/signal_set.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -72,6 +85,14 @@ int main(int argc, char** argv) {
   options.logger = log_to_stderr;
   sio::Server<sio::transport::websocketpp> io(ioc, options);
 
+  // Events of the other servers.
+  io.sockets().on("sse", [&io, &name](sio::Args args) {
+    io.local().emit("sse-got", sio::object{{"server", name}, {"data", args.empty() ? sio::Value(nullptr) : sio::Value(args[0])}});
+  });
+  io.sockets().on("ping-servers", [&name](sio::Args, sio::Ack ack) {
+    if (ack) ack(name);
+  });
+
   if (auto ec = io.listen(static_cast<std::uint16_t>(port), "127.0.0.1")) {
     std::fprintf(stderr, "cannot listen on 127.0.0.1:%d: %s\n", port, ec.message().c_str());
     return 1;
@@ -94,6 +115,71 @@ int main(int argc, char** argv) {
     socket.on("to-room", [&io](sio::Args args) { io.to(member_string(args, "room")).emit("room-msg", member(args, "data")); });
     socket.on("to-room-except", [&io](sio::Args args) {
       io.to(member_string(args, "room")).except(member_string(args, "except")).emit("room-msg", member(args, "data"));
+    });
+    socket.on("fetch", [&io](sio::Args args, sio::Ack ack) {
+      auto reply = [ack](std::error_code ec, std::vector<sio::RemoteSocket> sockets) mutable {
+        if (ec) {
+          ack(nullptr);
+          return;
+        }
+        std::vector<std::string> ids;
+        for (const auto& s : sockets) ids.push_back(s.id());
+        std::sort(ids.begin(), ids.end());
+        sio::array list;
+        for (auto& id : ids) list.items.push_back(id);
+        ack(list);
+      };
+      const auto room = args.try_get<std::string>(0);
+      if (room && !room->empty()) io.in(*room).fetch_sockets(reply);
+      else io.sockets().all().fetch_sockets(reply);
+    });
+    socket.on("fetch-rooms", [&io](sio::Args args, sio::Ack ack) {
+      const std::string id = args.get<std::string>(0);
+      io.sockets().all().fetch_sockets([ack, id](std::error_code, std::vector<sio::RemoteSocket> sockets) mutable {
+        for (const auto& s : sockets) {
+          if (s.id() != id) continue;
+          auto rooms = s.rooms();
+          std::sort(rooms.begin(), rooms.end());
+          sio::array list;
+          for (auto& r : rooms) list.items.push_back(r);
+          ack(list);
+          return;
+        }
+        ack(nullptr);
+      });
+    });
+    socket.on("remote-join", [&io](sio::Args args, sio::Ack ack) {
+      io.in(member_string(args, "target")).sockets_join(member_string(args, "room"));
+      if (ack) ack(true);
+    });
+    socket.on("remote-leave", [&io](sio::Args args, sio::Ack ack) {
+      io.in(member_string(args, "target")).sockets_leave(member_string(args, "room"));
+      if (ack) ack(true);
+    });
+    socket.on("kick", [&io](sio::Args args, sio::Ack ack) {
+      io.in(args.get<std::string>(0)).disconnect_sockets(true);
+      if (ack) ack(true);
+    });
+    socket.on("sse", [&io](sio::Args args) { io.server_side_emit("sse", args.empty() ? sio::Value(nullptr) : sio::Value(args[0])); });
+    socket.on("sse-ack", [&io](sio::Args, sio::Ack ack) {
+      io.server_side_emit("ping-servers", "who is there?", [ack](std::error_code ec, std::vector<sio::Args> replies) mutable {
+        std::vector<std::string> names;
+        for (auto& r : replies)
+          if (auto n = r.try_get<std::string>(0)) names.push_back(*n);
+        std::sort(names.begin(), names.end());
+        sio::array list;
+        for (auto& n : names) list.items.push_back(n);
+        ack(sio::object{{"err", bool(ec)}, {"replies", list}});
+      });
+    });
+    socket.on("bcast-ack", [&io](sio::Args, sio::Ack ack) {
+      io.timeout(std::chrono::seconds(3)).emit("question", "who are you?",
+                                              [ack](std::error_code ec, std::vector<sio::Args> replies) mutable {
+                                                ack(sio::object{{"err", bool(ec)}, {"count", replies.size()}});
+                                              });
+    });
+    socket.on("server-count", [&io](sio::Args, sio::Ack ack) {
+      io.sockets().adapter().server_count([ack](std::size_t n) mutable { ack(n); });
     });
     socket.on("broadcast-from", [](sio::Socket s, sio::Args args) {
       if (args.empty()) s.broadcast().emit("bcast", nullptr);

@@ -1,16 +1,20 @@
 #include "sio/redis/adapter.hpp"
 
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <map>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "sio/adapter/in_memory_adapter.hpp"
+#include "sio/args.hpp"
 #include "sio/detail/random.hpp"
 #include "sio/engineio/frame.hpp"
 #include "sio/protocol/msgpack.hpp"
 #include "sio/protocol/outgoing_packet.hpp"
 #include "sio/protocol/packet.hpp"
+#include "socket_details_json.hpp"
 
 namespace sio::redis {
 
@@ -20,15 +24,34 @@ class RedisAdapter;
 
 namespace msgpack = protocol::msgpack;
 
+/// The request types of @socket.io/redis-adapter.
+enum RequestType : int {
+  request_sockets = 0,
+  request_all_rooms = 1,
+  request_remote_join = 2,
+  request_remote_leave = 3,
+  request_remote_disconnect = 4,
+  request_remote_fetch = 5,
+  request_server_side_emit = 6,
+  request_broadcast = 7,
+  request_broadcast_client_count = 8,
+  request_broadcast_ack = 9,
+};
+
 void log(const Logger& logger, LogLevel level, const std::string& message) {
   if (logger) logger(level, message);
 }
 
-// A member of a msgpack map read into a JSON object, or null.
+// A member of an object, or null.
 const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
   if (!object.IsObject()) return nullptr;
   const auto it = object.FindMember(name);
   return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string string_member(const rapidjson::Value& object, const char* name) {
+  const rapidjson::Value* v = member(object, name);
+  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
 }
 
 // Rooms as Node's adapter sends them: strings, or numbers for numeric room names.
@@ -54,20 +77,128 @@ bool flag(const rapidjson::Value* flags, const char* name, bool otherwise) {
   return v && v->IsBool() ? v->GetBool() : otherwise;
 }
 
+// The {rooms, except, flags} of a request or broadcast; false when malformed.
+bool read_options(const rapidjson::Value* raw, BroadcastOptions& opts) {
+  if (!raw || raw->IsNull()) return true;
+  if (!raw->IsObject()) return false;
+  if (!read_rooms(member(*raw, "rooms"), opts.rooms) || !read_rooms(member(*raw, "except"), opts.except)) return false;
+  const rapidjson::Value* flags = member(*raw, "flags");
+  opts.volatile_ = flag(flags, "volatile", false);
+  opts.compress = flag(flags, "compress", true);
+  return true;
+}
+
+void write_rooms(rapidjson::Value& out, const std::vector<Room>& rooms, rapidjson::MemoryPoolAllocator<>& alloc) {
+  out.SetArray();
+  for (const auto& r : rooms) out.PushBack(rapidjson::Value(r.c_str(), static_cast<rapidjson::SizeType>(r.size()), alloc), alloc);
+}
+
+void write_rooms(msgpack::Writer& w, const std::vector<Room>& rooms) {
+  w.array(rooms.size());
+  for (const auto& r : rooms) w.string(r);
+}
+
+// {rooms, except}, as the JSON requests carry them.
+rapidjson::Value json_options(const BroadcastOptions& opts, rapidjson::MemoryPoolAllocator<>& alloc) {
+  rapidjson::Value out(rapidjson::kObjectType);
+  rapidjson::Value rooms, except;
+  write_rooms(rooms, opts.rooms, alloc);
+  write_rooms(except, opts.except, alloc);
+  out.AddMember("rooms", rooms, alloc);
+  out.AddMember("except", except, alloc);
+  return out;
+}
+
+// {rooms, except, flags}, as broadcasts carry them.
+void write_msgpack_options(msgpack::Writer& w, const BroadcastOptions& opts) {
+  w.map(3);
+  w.string("rooms");
+  write_rooms(w, opts.rooms);
+  w.string("except");
+  write_rooms(w, opts.except);
+  w.string("flags");
+  const std::size_t flags = (opts.volatile_ ? 1 : 0) + (opts.compress ? 0 : 1) + (opts.timeout ? 1 : 0);
+  w.map(flags);
+  if (opts.volatile_) {
+    w.string("volatile");
+    w.boolean(true);
+  }
+  if (!opts.compress) {
+    w.string("compress");
+    w.boolean(false);
+  }
+  if (opts.timeout) {
+    w.string("timeout");
+    w.unsigned_integer(static_cast<std::uint64_t>(opts.timeout->count()));
+  }
+}
+
+// The packet {type: 2, data, nsp} of a broadcast: EVENT even with binary arguments (each
+// receiving server's encoder chooses BINARY_EVENT), binary as bin.
+void write_msgpack_packet(msgpack::Writer& w, const protocol::OutgoingPacket& packet) {
+  const auto decoded = packet.decoded();
+  w.map(3);
+  w.string("type");
+  w.unsigned_integer(2);
+  w.string("data");
+  w.value(decoded->data, &decoded->attachments);
+  w.string("nsp");
+  w.string(packet.nsp());
+}
+
+std::string json_text(const rapidjson::Value& v) {
+  std::string out;
+  protocol::append_json(out, v);
+  return out;
+}
+
+// Args holding one value (a reply, as the Redis adapter forwards only the first argument of
+// each), with its attachments.
+Args one_argument(const rapidjson::Value* value, std::vector<std::string> attachments) {
+  auto packet = std::make_shared<protocol::Packet>();
+  packet->has_data = true;
+  packet->data.SetArray();
+  rapidjson::Value copy;
+  if (value) copy.CopyFrom(*value, packet->data.GetAllocator());
+  packet->data.PushBack(copy, packet->data.GetAllocator());
+  packet->attachments = std::move(attachments);
+  return Args(std::move(packet), 0);
+}
+
+// What a message (request or response) holds: JSON text when it starts with '{', msgpack
+// otherwise, as @socket.io/redis-adapter tells them apart.
+struct Message {
+  rapidjson::MemoryPoolAllocator<> alloc;
+  rapidjson::Document json{&alloc};
+  rapidjson::Value value;
+  std::vector<std::string> attachments;
+  const rapidjson::Value& root() const { return value; }
+};
+
+bool read_message(std::string_view payload, Message& m) {
+  if (!payload.empty() && payload.front() == '{') {
+    m.json.Parse(payload.data(), payload.size());
+    if (m.json.HasParseError() || !m.json.IsObject()) return false;
+    m.value.CopyFrom(m.json, m.alloc);
+    return true;
+  }
+  return !msgpack::read_all(payload, m.value, m.alloc, &m.attachments) && m.value.IsObject();
+}
+
 }  // namespace
 
 class Cluster::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::io_context& ioc, ClusterOptions options)
-      : options_(std::move(options)),
+      : ioc_(ioc), options_(std::move(options)),
         pub_(ioc, options_.redis, options_.logger, "redis pub"),
         sub_(ioc, options_.redis, options_.logger, "redis sub") {
     sub_.on_message([this](std::string_view channel, std::string_view pattern, std::string_view payload) {
       on_message(channel, pattern, payload);
     });
     sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
-      if (kind == "psubscribe") confirmed_.emplace(name);
-      else if (kind == "punsubscribe") confirmed_.erase(std::string(name));
+      if (kind == "psubscribe" || kind == "subscribe") confirmed_.emplace(name);
+      else if (kind == "punsubscribe" || kind == "unsubscribe") confirmed_.erase(std::string(name));
       report();
     });
     sub_.on_state([this](bool up) {
@@ -79,17 +210,26 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
     sub_.start();
   }
 
-  // A broadcast pattern of an adapter, `<key>#<nsp>#*`, subscribed while the adapter is attached.
-  void attach(const std::string& pattern, RedisAdapter* adapter) {
+  // An adapter's broadcast pattern (`<key>#<nsp>#*`) and its request and response channels,
+  // subscribed while it is attached.
+  void attach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
     by_pattern_[pattern] = adapter;
     sub_.psubscribe(pattern);
+    for (const auto& c : channels) {
+      by_channel_[c] = adapter;
+      sub_.subscribe(c);
+    }
     report();
   }
-  void detach(const std::string& pattern, RedisAdapter* adapter) {
+  void detach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
     auto it = by_pattern_.find(pattern);
     if (it == by_pattern_.end() || it->second != adapter) return;
     by_pattern_.erase(it);
     sub_.punsubscribe(pattern);
+    for (const auto& c : channels) {
+      by_channel_.erase(c);
+      sub_.unsubscribe(c);
+    }
   }
 
   void close() {
@@ -101,11 +241,22 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
     reported_ = false;
     report();
   }
+  void publish(std::string channel, std::string message, const std::string& what) {
+    pub_.command({"PUBLISH", std::move(channel), std::move(message)},
+                 [logger = options_.logger, what](std::error_code ec, Reply reply) {
+                   if (ec) log(logger, LogLevel::warn, "redis: " + what + " did not reach the other servers: " + ec.message());
+                   else if (reply.is_error()) log(logger, LogLevel::warn, "redis: PUBLISH refused: " + reply.str);
+                 });
+  }
+
+  asio::io_context& ioc() noexcept { return ioc_; }
   Connection& pub() noexcept { return pub_; }
   const ClusterOptions& options() const noexcept { return options_; }
   bool up() const noexcept {
     if (!pub_.up() || !sub_.up()) return false;
     for (const auto& entry : by_pattern_)
+      if (confirmed_.find(entry.first) == confirmed_.end()) return false;
+    for (const auto& entry : by_channel_)
       if (confirmed_.find(entry.first) == confirmed_.end()) return false;
     return true;
   }
@@ -121,128 +272,253 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
     if (state_handler_) state_handler_(now);
   }
 
+  asio::io_context& ioc_;
   ClusterOptions options_;
   Connection pub_;
   Connection sub_;
   std::map<std::string, RedisAdapter*, std::less<>> by_pattern_;
-  std::set<std::string, std::less<>> confirmed_;  // patterns Redis confirmed since the last connect
+  std::map<std::string, RedisAdapter*, std::less<>> by_channel_;
+  std::set<std::string, std::less<>> confirmed_;  // subscriptions Redis confirmed since the last connect
   std::function<void(bool)> state_handler_;
   bool reported_ = false;
-  detail::SidGenerator ids_;
+  sio::detail::SidGenerator ids_;
 };
 
 namespace {
 
-/// The adapter of one namespace: this server's room index (InMemoryAdapter), and broadcasts
-/// published to, and received from, the other servers.
+/// The adapter of one namespace: this server's room index (InMemoryAdapter), what crosses to the
+/// other servers published on Redis, and what they publish applied here.
 class RedisAdapter final : public InMemoryAdapter {
  public:
   RedisAdapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster)
       : InMemoryAdapter(host), cluster_(std::move(cluster)), uid_(cluster_->make_uid()),
-        channel_(cluster_->options().key + "#" + std::string(host.name()) + "#") {}
+        channel_(cluster_->options().key + "#" + std::string(host.name()) + "#"),
+        request_channel_(cluster_->options().key + "-request#" + std::string(host.name()) + "#"),
+        response_channel_(cluster_->options().key + "-response#" + std::string(host.name()) + "#") {}
   ~RedisAdapter() override { close(); }
 
-  void init() override { cluster_->attach(channel_ + "*", this); }
-  void close() override { cluster_->detach(channel_ + "*", this); }
-
-  /// A message on a broadcast channel of this namespace, from any server (this one included).
-  void on_broadcast(std::string_view channel, std::string_view payload) {
-    // `<key>#<nsp>#<room>#` names one room: a server without members in it has nothing to do.
-    if (channel.size() > channel_.size()) {
-      std::string_view room = channel.substr(channel_.size());
-      if (room.back() == '#') room.remove_suffix(1);
-      if (!has_room(Room(room))) return;
-    }
-    rapidjson::MemoryPoolAllocator<> alloc;
-    rapidjson::Value message;
-    std::vector<std::string> attachments;
-    if (msgpack::read_all(payload, message, alloc, &attachments) || !message.IsArray() || message.Size() < 2 ||
-        !message[0].IsString() || !message[1].IsObject())
-      return unreadable(channel, payload.size(), "not [uid, packet, opts]");
-    if (std::string_view(message[0].GetString(), message[0].GetStringLength()) == uid_) return;  // our own
-
-    const rapidjson::Value& packet = message[1];
-    const rapidjson::Value* nsp = member(packet, "nsp");
-    if (nsp && !nsp->IsString()) return unreadable(channel, payload.size(), "nsp is not a string");
-    if (std::string_view(nsp ? nsp->GetString() : "/") != host().name()) return;  // another namespace's
-    const rapidjson::Value* type = member(packet, "type");
-    const rapidjson::Value* data = member(packet, "data");
-    if (!type || !type->IsUint64() || !data || !data->IsArray() || data->Empty() || !(*data)[0].IsString())
-      return unreadable(channel, payload.size(), "not an event packet");
-    // EVENT (2), or BINARY_EVENT (5) from an encoder that already chose the binary type.
-    if (type->GetUint64() != 2 && type->GetUint64() != 5) return unreadable(channel, payload.size(), "not an event");
-
-    BroadcastOptions opts;
-    const rapidjson::Value* raw_opts = message.Size() > 2 ? &message[2] : nullptr;
-    if (raw_opts && !raw_opts->IsObject() && !raw_opts->IsNull())
-      return unreadable(channel, payload.size(), "opts is not a map");
-    if (raw_opts && raw_opts->IsObject()) {
-      if (!read_rooms(member(*raw_opts, "rooms"), opts.rooms) || !read_rooms(member(*raw_opts, "except"), opts.except))
-        return unreadable(channel, payload.size(), "rooms or except is not a list of rooms");
-      const rapidjson::Value* flags = member(*raw_opts, "flags");
-      opts.volatile_ = flag(flags, "volatile", false);
-      opts.compress = flag(flags, "compress", true);
-    }
-
-    std::string json;
-    protocol::append_json(json, *data);
-    std::vector<engineio::Frame> frames;
-    frames.reserve(attachments.size());
-    for (auto& a : attachments) frames.push_back(engineio::make_binary_frame(std::move(a)));
-    const protocol::OutgoingPacket out(protocol::PacketType::event, std::string(host().name()), std::nullopt,
-                                       std::move(json), std::move(frames));
-    local_broadcast(out, opts);
+  void init() override { cluster_->attach(this, channel_ + "*", channels()); }
+  void close() override {
+    cluster_->detach(this, channel_ + "*", channels());
+    // What waits on other servers ends now; its timers, destroyed, do not call back.
+    requests_.clear();
+    ack_requests_.clear();
   }
+
+  /// The servers subscribed to this namespace's requests (PUBSUB NUMSUB), this one included; 1
+  /// when Redis cannot say.
+  void server_count(std::function<void(std::size_t)> done) override {
+    cluster_->pub().command({"PUBSUB", "NUMSUB", request_channel_},
+                            [alive = std::weak_ptr<char>(alive_), logger = cluster_->options().logger,
+                             done = std::move(done)](std::error_code ec, Reply reply) {
+                              std::size_t n = 1;
+                              if (!ec && reply.type == Reply::Type::array && reply.elements.size() == 2 &&
+                                  reply.elements[1].type == Reply::Type::integer && reply.elements[1].integer > 0)
+                                n = static_cast<std::size_t>(reply.elements[1].integer);
+                              else
+                                log(logger, LogLevel::warn, "redis: cannot count the servers (" +
+                                                                (ec ? ec.message() : std::string("unexpected reply")) +
+                                                                "): counting this one alone");
+                              if (alive.lock()) done(n);
+                            });
+  }
+
+  void on_broadcast(std::string_view channel, std::string_view payload);
+  void on_request(std::string_view payload);
+  void on_response(std::string_view payload);
+  bool is_response_channel(std::string_view channel) const { return channel.substr(0, response_channel_.size()) == response_channel_; }
 
  protected:
   void forward_broadcast(const protocol::OutgoingPacket& packet, const BroadcastOptions& opts) override {
     const auto type = packet.type();
     if (type != protocol::PacketType::event && type != protocol::PacketType::binary_event) return;
-    const auto decoded = packet.decoded();
     std::string message;
     msgpack::Writer w(message);
     w.array(3);
     w.string(uid_);
-    // The packet as Node's emit makes it: type EVENT even with binary arguments (the encoder of
-    // each receiving server chooses BINARY_EVENT), binary as bin.
-    w.map(3);
-    w.string("type");
-    w.unsigned_integer(2);
-    w.string("data");
-    w.value(decoded->data, &decoded->attachments);
-    w.string("nsp");
-    w.string(host().name());
-    w.map(3);
-    w.string("rooms");
-    w.array(opts.rooms.size());
-    for (const auto& r : opts.rooms) w.string(r);
-    w.string("except");
-    w.array(opts.except.size());
-    for (const auto& r : opts.except) w.string(r);
-    w.string("flags");
-    w.map((opts.volatile_ ? 1 : 0) + (opts.compress ? 0 : 1));
-    if (opts.volatile_) {
-      w.string("volatile");
-      w.boolean(true);
-    }
-    if (!opts.compress) {
-      w.string("compress");
-      w.boolean(false);
-    }
+    write_msgpack_packet(w, packet);
+    write_msgpack_options(w, opts);
     std::string channel = channel_;
     if (opts.rooms.size() == 1) channel += opts.rooms.front() + "#";
-    cluster_->pub().command({"PUBLISH", std::move(channel), std::move(message)},
-                            [logger = cluster_->options().logger, nsp = std::string(host().name())](std::error_code ec,
-                                                                                                    Reply reply) {
-                              if (ec)
-                                log(logger, LogLevel::warn,
-                                    "redis: a broadcast of " + nsp + " did not reach the other servers: " + ec.message());
-                              else if (reply.is_error())
-                                log(logger, LogLevel::warn, "redis: PUBLISH refused: " + reply.str);
-                            });
+    cluster_->publish(std::move(channel), std::move(message), "a broadcast of " + std::string(host().name()));
+  }
+
+  void forward_broadcast_with_ack(const protocol::OutgoingPacket& packet, const BroadcastOptions& opts,
+                                  const CountHandler& on_count, const ReplyHandler& on_reply) override {
+    const std::string id = cluster_->make_uid();
+    auto& pending = ack_requests_[id];
+    pending.on_count = on_count;
+    pending.on_reply = on_reply;
+    // Replies may come until the sender's own timeout; then the request is forgotten.
+    pending.timer = expire_after(opts.timeout.value_or(cluster_->options().requests_timeout),
+                                 [this, id] { ack_requests_.erase(id); });
+    std::string message;
+    msgpack::Writer w(message);
+    w.map(5);
+    w.string("uid");
+    w.string(uid_);
+    w.string("requestId");
+    w.string(id);
+    w.string("type");
+    w.unsigned_integer(request_broadcast);
+    w.string("packet");
+    write_msgpack_packet(w, packet);
+    w.string("opts");
+    write_msgpack_options(w, opts);
+    cluster_->publish(request_channel_, std::move(message), "a broadcast with acks of " + std::string(host().name()));
+  }
+
+  void forward_fetch_sockets(const BroadcastOptions& opts, FetchHandler done) override {
+    ask_others([this, opts, done = std::move(done)](std::size_t servers) mutable {
+      if (servers <= 1) return done({}, {});
+      const std::string id = cluster_->make_uid();
+      auto& r = requests_[id];
+      r.type = request_remote_fetch;
+      r.expected = servers;
+      r.received = 1;  // this server's sockets are the adapter's own
+      r.fetch_done = std::move(done);
+      r.timer = expire_after(cluster_->options().requests_timeout, [this, id] {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;
+        auto request = std::move(it->second);
+        requests_.erase(it);
+        log(cluster_->options().logger, LogLevel::warn,
+            "redis: fetch_sockets of " + std::string(host().name()) + ": " + std::to_string(request.received) + " of " +
+                std::to_string(request.expected) + " servers answered in time");
+        request.fetch_done(make_error_code(error::timeout), std::move(request.sockets));
+      });
+      publish_json(request_channel_, [&](rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc) {
+        add_header(m, alloc, request_remote_fetch, id);
+        m.AddMember("opts", json_options(opts, alloc), alloc);
+      });
+    });
+  }
+
+  void forward_add_sockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) override {
+    publish_rooms_request(request_remote_join, opts, rooms);
+  }
+  void forward_del_sockets(const BroadcastOptions& opts, const std::vector<Room>& rooms) override {
+    publish_rooms_request(request_remote_leave, opts, rooms);
+  }
+  void forward_disconnect_sockets(const BroadcastOptions& opts, bool close) override {
+    publish_json(request_channel_, [&](rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc) {
+      add_header(m, alloc, request_remote_disconnect, {});
+      m.AddMember("opts", json_options(opts, alloc), alloc);
+      m.AddMember("close", close, alloc);
+    });
+  }
+
+  void forward_server_side_emit(const protocol::OutgoingPacket& packet, RepliesHandler replies,
+                                std::optional<std::chrono::milliseconds> timeout) override {
+    const std::string data(packet.payload());
+    if (!replies) {
+      publish_json(request_channel_, [&](rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc) {
+        add_header(m, alloc, request_server_side_emit, {});
+        add_raw(m, alloc, "data", data);
+      });
+      return;
+    }
+    ask_others([this, data, timeout, replies = std::move(replies)](std::size_t servers) mutable {
+      if (servers <= 1) return replies({}, {});
+      const std::string id = cluster_->make_uid();
+      auto& r = requests_[id];
+      r.type = request_server_side_emit;
+      r.expected = servers - 1;  // the others
+      r.sse_done = std::move(replies);
+      r.timer = expire_after(timeout.value_or(cluster_->options().requests_timeout), [this, id] {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;
+        auto request = std::move(it->second);
+        requests_.erase(it);
+        request.sse_done(make_error_code(error::timeout), std::move(request.responses));
+      });
+      publish_json(request_channel_, [&](rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc) {
+        add_header(m, alloc, request_server_side_emit, id);
+        add_raw(m, alloc, "data", data);
+      });
+    });
   }
 
  private:
+  // A request that waits on the other servers.
+  struct Request {
+    int type = 0;
+    std::size_t expected = 0;  // answers awaited (servers)
+    std::size_t received = 0;
+    std::vector<SocketDetails> sockets;
+    FetchHandler fetch_done;
+    std::vector<Args> responses;
+    RepliesHandler sse_done;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  // A broadcast with acknowledgements whose replies other servers forward.
+  struct AckRequest {
+    CountHandler on_count;
+    ReplyHandler on_reply;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+
+  std::vector<std::string> channels() const {
+    return {request_channel_, response_channel_, response_channel_ + uid_ + "#"};
+  }
+
+  // Runs `fn` after `after`, unless the adapter is gone or the timer destroyed first.
+  template <class F>
+  std::unique_ptr<asio::steady_timer> expire_after(std::chrono::milliseconds after, F fn) {
+    auto timer = std::make_unique<asio::steady_timer>(cluster_->ioc(), after);
+    timer->async_wait([alive = std::weak_ptr<char>(alive_), fn = std::move(fn)](const std::error_code& ec) mutable {
+      if (!ec && alive.lock()) fn();
+    });
+    return timer;
+  }
+
+  // The server count, then `fn(count)`, unless the adapter is gone by then.
+  template <class F>
+  void ask_others(F fn) {
+    server_count([alive = std::weak_ptr<char>(alive_), fn = std::move(fn)](std::size_t n) mutable {
+      if (alive.lock()) fn(n);
+    });
+  }
+
+  void add_header(rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc, int type, const std::string& id) const {
+    m.AddMember("uid", rapidjson::Value(uid_.c_str(), static_cast<rapidjson::SizeType>(uid_.size()), alloc), alloc);
+    if (!id.empty()) m.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+    m.AddMember("type", type, alloc);
+  }
+  // A member whose value is JSON text (a payload as the server wrote it).
+  static void add_raw(rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc, const char* name, const std::string& json) {
+    rapidjson::Document d(&alloc);
+    d.Parse(json.c_str(), json.size());
+    rapidjson::Value v;
+    if (!d.HasParseError()) v.CopyFrom(d, alloc);
+    m.AddMember(rapidjson::StringRef(name), v, alloc);
+  }
+
+  template <class Fill>
+  void publish_json(const std::string& channel, Fill fill) {
+    rapidjson::MemoryPoolAllocator<> alloc;
+    rapidjson::Value m(rapidjson::kObjectType);
+    fill(m, alloc);
+    cluster_->publish(channel, json_text(m), "a request of " + std::string(host().name()));
+  }
+
+  void publish_rooms_request(int type, const BroadcastOptions& opts, const std::vector<Room>& rooms) {
+    publish_json(request_channel_, [&](rapidjson::Value& m, rapidjson::MemoryPoolAllocator<>& alloc) {
+      add_header(m, alloc, type, {});
+      m.AddMember("opts", json_options(opts, alloc), alloc);
+      rapidjson::Value list;
+      write_rooms(list, rooms, alloc);
+      m.AddMember("rooms", list, alloc);
+    });
+  }
+
+  // An answer to a request, on the shared response channel (publishOnSpecificResponseChannel is
+  // the requester's choice, and Node's default is off).
+  template <class Fill>
+  void respond_json(Fill fill) {
+    publish_json(response_channel_, fill);
+  }
+
   void unreadable(std::string_view channel, std::size_t bytes, const char* why) const {
     log(cluster_->options().logger, LogLevel::warn,
         "redis: ignored a message of " + std::to_string(bytes) + " bytes on " + std::string(channel) + ": " + why);
@@ -250,15 +526,253 @@ class RedisAdapter final : public InMemoryAdapter {
 
   std::shared_ptr<Cluster::Impl> cluster_;
   std::string uid_;
-  std::string channel_;  // <key>#<nsp>#
+  std::string channel_;           // <key>#<nsp>#
+  std::string request_channel_;   // <key>-request#<nsp>#
+  std::string response_channel_;  // <key>-response#<nsp>#
+  std::map<std::string, Request, std::less<>> requests_;
+  std::map<std::string, AckRequest, std::less<>> ack_requests_;
+  // Callbacks that outlive the adapter (replies of Redis, timers) check it is still there.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
+
+void RedisAdapter::on_broadcast(std::string_view channel, std::string_view payload) {
+  // `<key>#<nsp>#<room>#` names one room: a server without members in it has nothing to do.
+  if (channel.size() > channel_.size()) {
+    std::string_view room = channel.substr(channel_.size());
+    if (room.back() == '#') room.remove_suffix(1);
+    if (!has_room(Room(room))) return;
+  }
+  rapidjson::MemoryPoolAllocator<> alloc;
+  rapidjson::Value message;
+  std::vector<std::string> attachments;
+  if (msgpack::read_all(payload, message, alloc, &attachments) || !message.IsArray() || message.Size() < 2 ||
+      !message[0].IsString() || !message[1].IsObject())
+    return unreadable(channel, payload.size(), "not [uid, packet, opts]");
+  if (std::string_view(message[0].GetString(), message[0].GetStringLength()) == uid_) return;  // our own
+
+  const rapidjson::Value& packet = message[1];
+  const rapidjson::Value* nsp = member(packet, "nsp");
+  if (nsp && !nsp->IsString()) return unreadable(channel, payload.size(), "nsp is not a string");
+  if (std::string_view(nsp ? nsp->GetString() : "/") != host().name()) return;  // another namespace's
+  const rapidjson::Value* type = member(packet, "type");
+  const rapidjson::Value* data = member(packet, "data");
+  if (!type || !type->IsUint64() || !data || !data->IsArray() || data->Empty() || !(*data)[0].IsString())
+    return unreadable(channel, payload.size(), "not an event packet");
+  // EVENT (2), or BINARY_EVENT (5) from an encoder that already chose the binary type.
+  if (type->GetUint64() != 2 && type->GetUint64() != 5) return unreadable(channel, payload.size(), "not an event");
+
+  BroadcastOptions opts;
+  if (!read_options(message.Size() > 2 ? &message[2] : nullptr, opts))
+    return unreadable(channel, payload.size(), "opts is not {rooms, except, flags}");
+
+  std::vector<engineio::Frame> frames;
+  frames.reserve(attachments.size());
+  for (auto& a : attachments) frames.push_back(engineio::make_binary_frame(std::move(a)));
+  const protocol::OutgoingPacket out(protocol::PacketType::event, std::string(host().name()), std::nullopt,
+                                     json_text(*data), std::move(frames));
+  local_broadcast(out, opts);
+}
+
+void RedisAdapter::on_request(std::string_view payload) {
+  Message m;
+  if (!read_message(payload, m)) return unreadable(request_channel_, payload.size(), "not a request");
+  const rapidjson::Value& r = m.root();
+  const rapidjson::Value* type = member(r, "type");
+  if (!type || !type->IsInt()) return unreadable(request_channel_, payload.size(), "a request without a type");
+  const std::string id = string_member(r, "requestId");
+  BroadcastOptions opts;
+  const rapidjson::Value* raw_opts = member(r, "opts");
+  if (!read_options(raw_opts, opts)) return unreadable(request_channel_, payload.size(), "opts is not {rooms, except}");
+
+  switch (type->GetInt()) {
+    case request_sockets: {
+      if (requests_.count(id)) return;
+      std::vector<Room> rooms;
+      read_rooms(member(r, "rooms"), rooms);
+      BroadcastOptions selection;
+      selection.rooms = std::move(rooms);
+      const auto ids = this->sockets(selection);
+      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+        out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+        rapidjson::Value list;
+        write_rooms(list, ids, alloc);
+        out.AddMember("sockets", list, alloc);
+      });
+      return;
+    }
+    case request_all_rooms: {
+      if (requests_.count(id)) return;
+      const auto all = rooms();
+      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+        out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+        rapidjson::Value list;
+        write_rooms(list, all, alloc);
+        out.AddMember("rooms", list, alloc);
+      });
+      return;
+    }
+    case request_remote_join:
+    case request_remote_leave:
+    case request_remote_disconnect: {
+      std::vector<Room> rooms;
+      read_rooms(member(r, "rooms"), rooms);
+      const std::string sid = string_member(r, "sid");
+      if (!raw_opts) {
+        // The old form: one socket by id, and an answer once done.
+        if (sid.empty() || !find_socket(sid)) return;
+        opts.rooms = {sid};
+        const std::string room = string_member(r, "room");
+        if (!room.empty()) rooms = {room};
+      }
+      const int t = type->GetInt();
+      if (t == request_remote_join) local_add_sockets(opts, rooms);
+      else if (t == request_remote_leave) local_del_sockets(opts, rooms);
+      else local_disconnect_sockets(opts, flag(&r, "close", false));
+      if (!raw_opts)
+        respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+          out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+        });
+      return;
+    }
+    case request_remote_fetch: {
+      if (requests_.count(id)) return;  // our own
+      const auto found = local_fetch_sockets(opts);
+      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+        out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+        rapidjson::Value list(rapidjson::kArrayType);
+        for (const auto& s : found) {
+          rapidjson::Value v;
+          detail::write_socket_details(v, s, alloc);
+          list.PushBack(v, alloc);
+        }
+        out.AddMember("sockets", list, alloc);
+      });
+      return;
+    }
+    case request_server_side_emit: {
+      if (string_member(r, "uid") == uid_) return;  // our own
+      const rapidjson::Value* data = member(r, "data");
+      if (!data || !data->IsArray() || data->Empty() || !(*data)[0].IsString())
+        return unreadable(request_channel_, payload.size(), "a server-side event without an event name");
+      const protocol::OutgoingPacket packet(protocol::PacketType::event, std::string(host().name()), std::nullopt,
+                                            json_text(*data));
+      std::function<void(const Args&)> reply;
+      if (!id.empty()) {
+        // The first argument of the handler's reply, once, on the shared response channel.
+        reply = [alive = std::weak_ptr<char>(alive_), this, id, answered = false](const Args& args) mutable {
+          if (answered || !alive.lock()) return;
+          answered = true;
+          respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+            out.AddMember("type", static_cast<int>(request_server_side_emit), alloc);
+            out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+            rapidjson::Value arg;
+            if (!args.empty()) arg.CopyFrom(args[0], alloc);
+            out.AddMember("data", arg, alloc);
+          });
+        };
+      }
+      host().on_server_side_emit(packet, std::move(reply));
+      return;
+    }
+    case request_broadcast: {
+      if (ack_requests_.count(id)) return;  // our own
+      const rapidjson::Value* packet = member(r, "packet");
+      const rapidjson::Value* data = packet ? member(*packet, "data") : nullptr;
+      if (!data || !data->IsArray() || data->Empty() || !(*data)[0].IsString())
+        return unreadable(request_channel_, payload.size(), "a broadcast with acks without an event");
+      std::vector<engineio::Frame> frames;
+      for (auto& a : m.attachments) frames.push_back(engineio::make_binary_frame(std::move(a)));
+      const protocol::OutgoingPacket out(protocol::PacketType::event, std::string(host().name()), host().new_ack_id(),
+                                         json_text(*data), std::move(frames));
+      const std::size_t reached = local_broadcast_with_ack(
+          out, opts, [alive = std::weak_ptr<char>(alive_), this, id](std::error_code ec, const Args& args) {
+            if (ec || !alive.lock()) return;  // a client that did not answer: the requester times it out
+            std::string message;
+            msgpack::Writer w(message);
+            w.map(3);
+            w.string("type");
+            w.unsigned_integer(request_broadcast_ack);
+            w.string("requestId");
+            w.string(id);
+            w.string("packet");
+            if (args.empty()) {
+              w.nil();
+            } else {
+              std::vector<std::string> attachments;
+              if (args.packet()) attachments = args.packet()->attachments;
+              w.value(args[0], &attachments);
+            }
+            cluster_->publish(response_channel_, std::move(message), "a reply to a broadcast with acks");
+          });
+      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+        out.AddMember("type", static_cast<int>(request_broadcast_client_count), alloc);
+        out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
+        out.AddMember("clientCount", static_cast<std::uint64_t>(reached), alloc);
+      });
+      return;
+    }
+    default:
+      return;  // a type of a later version: Node ignores it too
+  }
+}
+
+void RedisAdapter::on_response(std::string_view payload) {
+  Message m;
+  if (!read_message(payload, m)) return unreadable(response_channel_, payload.size(), "not a response");
+  const rapidjson::Value& r = m.root();
+  const std::string id = string_member(r, "requestId");
+  if (id.empty()) return;
+  const rapidjson::Value* type = member(r, "type");
+  const int t = type && type->IsInt() ? type->GetInt() : -1;
+
+  if (auto ack = ack_requests_.find(id); ack != ack_requests_.end()) {
+    if (t == request_broadcast_client_count) {
+      const rapidjson::Value* count = member(r, "clientCount");
+      if (count && count->IsUint64()) ack->second.on_count(static_cast<std::size_t>(count->GetUint64()));
+    } else if (t == request_broadcast_ack) {
+      ack->second.on_reply({}, one_argument(member(r, "packet"), std::move(m.attachments)));
+    }
+    return;
+  }
+
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;  // another server's, or late
+  Request& request = it->second;
+  if (request.type == request_remote_fetch) {
+    ++request.received;
+    const rapidjson::Value* list = member(r, "sockets");
+    if (list && list->IsArray())
+      for (const auto& s : list->GetArray()) {
+        SocketDetails d;
+        if (detail::read_socket_details(s, d)) request.sockets.push_back(std::move(d));
+      }
+    if (request.received < request.expected) return;
+    auto done = std::move(request.fetch_done);
+    auto found = std::move(request.sockets);
+    requests_.erase(it);
+    done({}, std::move(found));
+  } else if (request.type == request_server_side_emit) {
+    request.responses.push_back(one_argument(member(r, "data"), std::move(m.attachments)));
+    if (request.responses.size() < request.expected) return;
+    auto done = std::move(request.sse_done);
+    auto responses = std::move(request.responses);
+    requests_.erase(it);
+    done({}, std::move(responses));
+  }
+}
 
 }  // namespace
 
 void Cluster::Impl::on_message(std::string_view channel, std::string_view pattern, std::string_view payload) {
-  if (pattern.empty()) return;
-  auto it = by_pattern_.find(pattern);
-  if (it != by_pattern_.end()) it->second->on_broadcast(channel, payload);
+  if (!pattern.empty()) {
+    auto it = by_pattern_.find(pattern);
+    if (it != by_pattern_.end()) it->second->on_broadcast(channel, payload);
+    return;
+  }
+  auto it = by_channel_.find(channel);
+  if (it == by_channel_.end()) return;
+  if (it->second->is_response_channel(channel)) it->second->on_response(payload);
+  else it->second->on_request(payload);
 }
 
 Cluster::Cluster(asio::io_context& ioc, ClusterOptions options)
@@ -266,13 +780,13 @@ Cluster::Cluster(asio::io_context& ioc, ClusterOptions options)
 
 Cluster::~Cluster() = default;
 
-AdapterFactory Cluster::adapter() {
-  return [impl = impl_](AdapterHost& host) -> std::unique_ptr<Adapter> { return std::make_unique<RedisAdapter>(host, impl); };
-}
-
 void Cluster::close() { impl_->close(); }
 
 void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
+
+AdapterFactory Cluster::adapter() {
+  return [impl = impl_](AdapterHost& host) -> std::unique_ptr<Adapter> { return std::make_unique<RedisAdapter>(host, impl); };
+}
 
 bool Cluster::up() const noexcept { return impl_->up(); }
 

@@ -36,6 +36,9 @@ async function client(url, index) {
   const me = await within(socket.emitWithAck("whoami"), WAIT_MS, "whoami");
   const c = { socket, server: me.server, id: me.id, label: `${me.server}#${index}`, got: [], markers: new Map() };
   socket.on("room-msg", (data) => c.got.push(["room-msg", data]));
+  socket.on("sse-got", (data) => c.got.push(["sse-got", data]));
+  socket.on("question", (question, ack) => ack(c.id));
+  c.disconnected = new Promise((resolve) => socket.on("disconnect", resolve));
   socket.on("bcast", (data) => {
     if (typeof data === "string" && data.startsWith("marker:")) {
       const waiter = c.markers.get(data);
@@ -127,12 +130,66 @@ async function main() {
     check(got, labels(all.filter((c) => c !== sender)), ["bcast", `all but ${sender.label}`], `broadcast-from ${from}`);
   }
 
+  // The requests every server answers, asked from a client of each server.
+  const ids = (list) => list.map((c) => c.id).sort();
+  const ask = (c, event, ...args) => within(c.socket.emitWithAck(event, ...args), WAIT_MS, `${event} from ${c.label}`);
+  for (const [i, clients] of servers.entries()) {
+    const asker = clients[2];
+    const from = names[i];
+    const count = await ask(asker, "server-count");
+    expect(count === servers.length, `server-count from ${from}: ${count}`);
+
+    let found = await ask(asker, "fetch", null);
+    expect(JSON.stringify(found) === JSON.stringify(ids(all)), `fetch all from ${from}: ${JSON.stringify(found)}`);
+    found = await ask(asker, "fetch", "red");
+    expect(JSON.stringify(found) === JSON.stringify(ids(red)), `fetch red from ${from}: ${JSON.stringify(found)}`);
+
+    const far = servers[(i + 1) % servers.length][1];
+    const rooms = await ask(asker, "fetch-rooms", far.id);
+    const expected_rooms = [far.id, ...(blue.includes(far) ? ["blue"] : []), ...(red.includes(far) ? ["red"] : [])].sort();
+    expect(JSON.stringify(rooms) === JSON.stringify(expected_rooms), `fetch-rooms of ${far.label} from ${from}: ${JSON.stringify(rooms)}`);
+    expect((await ask(asker, "fetch-rooms", "nobody")) === null, `fetch-rooms of nobody from ${from}`);
+
+    // A room joined and left at another server's bidding.
+    expect(await ask(asker, "remote-join", { target: far.id, room: "green" }), "remote-join");
+    found = await ask(asker, "fetch", "green");
+    expect(JSON.stringify(found) === JSON.stringify([far.id]), `green after remote-join from ${from}: ${JSON.stringify(found)}`);
+    expect(await ask(asker, "remote-leave", { target: far.id, room: "green" }), "remote-leave");
+    found = await ask(asker, "fetch", "green");
+    expect(JSON.stringify(found) === JSON.stringify([]), `green after remote-leave from ${from}: ${JSON.stringify(found)}`);
+
+    // A server-side event: every other server tells its own clients.
+    const got = await round(all, asker, () => asker.socket.emit("sse", { from }));
+    for (const [j, others] of servers.entries()) {
+      const expected = j === i ? [] : [["sse-got", { server: names[j], data: { from } }]];
+      for (const c of others) {
+        const messages = got.get(c.label);
+        expect(JSON.stringify(messages) === JSON.stringify(expected), `sse from ${from}: ${c.label} got ${JSON.stringify(messages)}`);
+      }
+    }
+
+    const pinged = await ask(asker, "sse-ack");
+    const others = names.filter((_, j) => j !== i).sort();
+    expect(!pinged.err && JSON.stringify(pinged.replies) === JSON.stringify(others), `sse-ack from ${from}: ${JSON.stringify(pinged)}`);
+
+    const answered = await ask(asker, "bcast-ack");
+    expect(!answered.err && answered.count === all.length, `bcast-ack from ${from}: ${JSON.stringify(answered)}`);
+  }
+
   // After leaving, a room's broadcasts pass a client by.
   const leaver = red[1];
   expect(await leaver.socket.emitWithAck("leave", "red"), `${leaver.label} leaves red`);
   const sender = servers[0][2];
   const got = await round(all, sender, () => sender.socket.emit("to-room", { room: "red", data: "after leave" }));
   check(got, labels(red.filter((c) => c !== leaver)), ["room-msg", "after leave"], "to-room after a leave");
+
+  // A client of each server kicked from another one.
+  for (const [i, clients] of servers.entries()) {
+    const target = servers[(i + 1) % servers.length][2];
+    expect(await clients[0].socket.emitWithAck("kick", target.id), `kick ${target.label} from ${names[i]}`);
+    const reason = await within(target.disconnected, WAIT_MS, `${target.label} kicked`);
+    expect(reason === "io server disconnect", `${target.label} kicked: ${reason}`);
+  }
 
   for (const c of all) c.socket.disconnect();
   console.log(`cluster: ${all.length} clients on ${names.join(", ")}: every broadcast reached exactly its receivers`);

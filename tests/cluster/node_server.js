@@ -39,7 +39,38 @@ async function main() {
     socket.on("to-room", ({ room, data }) => io.to(room).emit("room-msg", data));
     socket.on("to-room-except", ({ room, except, data }) => io.to(room).except(except).emit("room-msg", data));
     socket.on("broadcast-from", (data) => socket.broadcast.emit("bcast", data));
+    socket.on("fetch", async (room, ack) => {
+      const sockets = await (room ? io.in(room) : io).fetchSockets();
+      ack(sockets.map((s) => s.id).sort());
+    });
+    socket.on("fetch-rooms", async (id, ack) => {
+      const found = (await io.fetchSockets()).find((s) => s.id === id);
+      ack(found ? [...found.rooms].sort() : null);
+    });
+    socket.on("remote-join", ({ target, room }, ack) => {
+      io.in(target).socketsJoin(room);
+      ack(true);
+    });
+    socket.on("remote-leave", ({ target, room }, ack) => {
+      io.in(target).socketsLeave(room);
+      ack(true);
+    });
+    socket.on("kick", (target, ack) => {
+      io.in(target).disconnectSockets(true);
+      ack(true);
+    });
+    socket.on("sse", (data) => io.serverSideEmit("sse", data));
+    socket.on("sse-ack", (ack) => {
+      io.serverSideEmit("ping-servers", "who is there?", (err, replies) => ack({ err: !!err, replies: (replies || []).sort() }));
+    });
+    socket.on("bcast-ack", (ack) => {
+      io.timeout(3000).emit("question", "who are you?", (err, replies) => ack({ err: !!err, count: replies.length }));
+    });
+    socket.on("server-count", async (ack) => ack(await io.of("/").adapter.serverCount()));
   });
+  // Events of the other servers.
+  io.on("sse", (data) => io.local.emit("sse-got", { server: name, data }));
+  io.on("ping-servers", (question, callback) => callback(name));
 
   // The adapter of "/" subscribed as the server was made; a subscription of our own, confirmed
   // after those on the same connection, tells when Redis has taken them.

@@ -52,12 +52,15 @@ struct ClusterOptions {
 /// Redis is away, the server goes on serving its own clients, and what should cross to other
 /// servers does not (a log line says so).
 ///
-/// What crosses servers so far: broadcasts (to all, to rooms, with `except`, `volatile`,
-/// `compress`), on every namespace, with `@socket.io/redis-adapter` 8's wire format: msgpack
-/// `[uid, {type: 2, data: [event, ...args], nsp}, {rooms, except, flags}]`, binary arguments as
-/// msgpack `bin`. Messages of `@socket.io/redis-emitter` reach this server's clients too. The
-/// other operations (fetch_sockets, sockets_join, server_side_emit, acknowledgements) stay on
-/// this server for now.
+/// What crosses servers, with `@socket.io/redis-adapter` 8's wire format: broadcasts (msgpack
+/// `[uid, {type: 2, data: [event, ...args], nsp}, {rooms, except, flags}]` on
+/// `<key>#<nsp>#[<room>#]`, binary arguments as `bin`), and the requests of the other operations
+/// on `<key>-request#<nsp>#` with their answers on `<key>-response#<nsp>#`: fetch_sockets,
+/// sockets_join / sockets_leave, disconnect_sockets, server_side_emit (with replies), broadcasts
+/// with acknowledgements, and the server count (`PUBSUB NUMSUB` of the request channel). A
+/// request that waits on other servers ends after ClusterOptions::requests_timeout with
+/// sio::error::timeout and what came. Messages of `@socket.io/redis-emitter` reach this server's
+/// clients too.
 class Cluster {
  public:
   /// Connects to Redis on `ioc`.

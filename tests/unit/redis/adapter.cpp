@@ -4,6 +4,7 @@
 
 #include <asio/io_context.hpp>
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -277,5 +278,182 @@ TEST_CASE("redis::Cluster: on_state tells when it is up and down, and close() en
   REQUIRE(p.run_until([&] { return late.size() == 4; }));
   CHECK_FALSE(late.back());
   CHECK_FALSE(p.cluster_a.up());
-  CHECK(p.cluster_b.up());
+  CHECK(p.run_until([&] { return p.cluster_b.up(); }));  // the other one is back on its own
+}
+
+TEST_CASE("redis::Cluster: server count, fetch_sockets, sockets_join and disconnect_sockets span both servers") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  p.a.on("connection", [](sio::Socket s) { s.set_shared_data(R"({"server":"a"})"); });
+  p.b.on("connection", [](sio::Socket s) {
+    s.set_shared_data(R"({"server":"b"})");
+    s.join("b-room");
+  });
+  Client a1(p.ta), b1(p.tb, "/socket.io/", {}, "&token=t1");
+  const std::string id_a = a1.connect();
+  const std::string id_b = b1.connect("/", R"({"user":"bee"})");
+  p.ready();
+
+  std::size_t count = 0;
+  p.a.sockets().adapter().server_count([&](std::size_t n) { count = n; });
+  REQUIRE(p.run_until([&] { return count != 0; }));
+  CHECK(count == 2);
+
+  std::vector<sio::RemoteSocket> found;
+  bool fetched = false;
+  p.a.fetch_sockets([&](std::error_code ec, std::vector<sio::RemoteSocket> s) {
+    CHECK_FALSE(ec);
+    found = std::move(s);
+    fetched = true;
+  });
+  REQUIRE(p.run_until([&] { return fetched; }));
+  REQUIRE(found.size() == 2);
+  std::sort(found.begin(), found.end(), [&](const auto& x, const auto&) { return x.id() == id_a; });
+  CHECK(found[0].id() == id_a);
+  CHECK(found[0].data() == R"({"server":"a"})");
+  const auto& remote = found[1].details();
+  CHECK(remote.id == id_b);
+  CHECK(remote.data == R"({"server":"b"})");
+  CHECK(remote.rooms == std::vector<std::string>{id_b, "b-room"});
+  CHECK(remote.handshake.auth == R"({"user":"bee"})");
+  CHECK(remote.handshake.query.find("token=t1") != std::string::npos);
+  CHECK(remote.handshake.url.rfind("/socket.io/?", 0) == 0);
+
+  // A room of the other server only.
+  fetched = false;
+  p.a.in("b-room").fetch_sockets([&](std::error_code ec, std::vector<sio::RemoteSocket> s) {
+    CHECK_FALSE(ec);
+    found = std::move(s);
+    fetched = true;
+  });
+  REQUIRE(p.run_until([&] { return fetched; }));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id() == id_b);
+
+  // From A, on B's socket.
+  found[0].emit("direct", 1);
+  CHECK(frames(p, b1, 1) == std::vector<std::string>{R"(42["direct",1])"});
+
+  p.b.sockets_join({"everyone"});
+  REQUIRE(p.run_until([&] { return p.a.sockets().socket(id_a) && p.a.sockets().socket(id_a).rooms().size() == 2; }));
+  CHECK(p.a.sockets().socket(id_a).rooms() == std::vector<std::string>{id_a, "everyone"});
+  p.b.in("everyone").sockets_leave(std::string("everyone"));
+  REQUIRE(p.run_until([&] { return p.a.sockets().socket(id_a).rooms().size() == 1; }));
+
+  p.a.in("b-room").disconnect_sockets();
+  CHECK(frames(p, b1, 1) == std::vector<std::string>{"41"});
+  CHECK(a1.drain().empty());
+}
+
+TEST_CASE("redis::Cluster: server_side_emit and broadcasts with acks collect the other server's replies") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis);
+  std::vector<std::string> heard_a, heard_b;
+  p.a.sockets().on("hello", [&](sio::Args args) { heard_a.push_back(args.get<std::string>(0)); });
+  p.b.sockets().on("hello", [&](sio::Args args, sio::Ack ack) {
+    heard_b.push_back(args.get<std::string>(0));
+    if (ack) ack("hi from b");
+  });
+  for (auto* io : {&p.a, &p.b}) io->on("connection", [](sio::Socket) {});
+  Client a1(p.ta), b1(p.tb);
+  a1.connect();
+  b1.connect();
+  p.ready();
+
+  p.a.server_side_emit("hello", "no reply wanted");
+  REQUIRE(p.run_until([&] { return heard_b.size() == 1; }));
+  CHECK(heard_b[0] == "no reply wanted");
+  CHECK(heard_a.empty());  // not to itself
+
+  std::vector<std::string> replies;
+  bool done = false;
+  p.a.server_side_emit("hello", "reply please", [&](std::error_code ec, std::vector<sio::Args> r) {
+    CHECK_FALSE(ec);
+    for (auto& a : r) replies.push_back(a.get<std::string>(0));
+    done = true;
+  });
+  REQUIRE(p.run_until([&] { return done; }));
+  CHECK(replies == std::vector<std::string>{"hi from b"});
+
+  // A broadcast with acks: each client answers, on either server.
+  std::vector<std::string> answers;
+  done = false;
+  p.a.timeout(5s).emit("q", [&](std::error_code ec, std::vector<sio::Args> r) {
+    CHECK_FALSE(ec);
+    for (auto& a : r) answers.push_back(a.get<std::string>(0));
+    done = true;
+  });
+  const auto qa = frames(p, a1, 1);
+  const auto qb = frames(p, b1, 1);
+  REQUIRE(qa.size() == 1);
+  REQUIRE(qb.size() == 1);
+  // "42<id>["q"]": answer each with its own id.
+  auto answer = [](Client& c, const std::string& frame, const std::string& text) {
+    const std::string id = frame.substr(2, frame.find('[') - 2);
+    c.send_text("43" + id + "[\"" + text + "\"]");
+  };
+  answer(a1, qa[0], "from a");
+  answer(b1, qb[0], "from b");
+  REQUIRE(p.run_until([&] { return done; }));
+  std::sort(answers.begin(), answers.end());
+  CHECK(answers == std::vector<std::string>{"from a", "from b"});
+}
+
+TEST_CASE("redis::Cluster: a server that does not answer makes requests time out, with what came") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  asio::io_context ioc;
+  auto options = cluster_options(redis);
+  options.requests_timeout = 200ms;
+  sio::redis::Cluster cluster(ioc, options);
+  sio::transport::memory t(ioc);
+  sio::ServerOptions so;
+  so.adapter = cluster.adapter();
+  sio::Server<sio::transport::memory> io(t, so);
+  io.on("connection", [](sio::Socket) {});
+  Client c(t);
+  const std::string id = c.connect();
+  // A mute server: subscribed to the requests of "/", it never answers.
+  sio::redis::Connection mute(ioc, options.redis);
+  bool subscribed = false;
+  mute.on_subscribed([&](std::string_view, std::string_view) { subscribed = true; });
+  mute.subscribe("socket.io-request#/#");
+  mute.start();
+  auto run_until = [&](auto done) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      t.run_pending();
+      if (ioc.stopped()) ioc.restart();
+      ioc.run_one_for(5ms);
+    }
+    return done();
+  };
+  REQUIRE(run_until([&] { return subscribed && cluster.up(); }));
+
+  std::error_code ec;
+  std::vector<sio::RemoteSocket> found;
+  bool done = false;
+  io.fetch_sockets([&](std::error_code e, std::vector<sio::RemoteSocket> s) {
+    ec = e;
+    found = std::move(s);
+    done = true;
+  });
+  REQUIRE(run_until([&] { return done; }));
+  CHECK(ec == sio::error::timeout);
+  REQUIRE(found.size() == 1);  // this server's own
+  CHECK(found[0].id() == id);
+
+  done = false;
+  io.server_side_emit("anyone", [&](std::error_code e, std::vector<sio::Args> r) {
+    ec = e;
+    CHECK(r.empty());
+    done = true;
+  });
+  REQUIRE(run_until([&] { return done; }));
+  CHECK(ec == sio::error::timeout);
 }
