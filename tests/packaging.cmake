@@ -10,7 +10,7 @@
 #   packaging.fetchcontent.<cc>  sio fetched by FetchContent from an archive of this tree
 #   packaging.vendored           include/ and the transport source copied into an application
 #   packaging.versions           CMake's and vcpkg's versions agree
-#   packaging.recipes            Conan's tls option and vcpkg's tls feature set SIO_TLS
+#   packaging.recipes            Conan's tls and redis options and vcpkg's features set SIO_TLS, SIO_REDIS
 #   packaging.doxygen            the API reference, with no Doxygen warning
 # for <cc> gcc or clang (see SIO_PACKAGING_FULL below). `ctest -L packaging` runs them alone.
 

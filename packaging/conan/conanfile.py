@@ -24,11 +24,14 @@ class SioConan(ConanFile):
         "fPIC": [True, False],
         # sio::tls: HTTPS and WSS on the websocketpp transport, with OpenSSL.
         "tls": [True, False],
+        # sio::redis: the Redis adapter, with hiredis.
+        "redis": [True, False],
     }
     default_options = {
         "shared": False,
         "fPIC": True,
         "tls": False,
+        "redis": False,
         # sio runs websocketpp on standalone Asio, without permessage-deflate; sio::tls brings
         # OpenSSL itself (below), as websocketpp needs only its headers.
         "websocketpp/*:asio": "standalone",
@@ -70,6 +73,9 @@ class SioConan(ConanFile):
         if self.options.tls:
             # sio/transport/websocketpp_tls.hpp includes Asio's SSL context, hence OpenSSL's headers.
             self.requires("openssl/[>=3 <4]", transitive_headers=True)
+        if self.options.redis:
+            # Private to libsio-redis: no public header includes hiredis.
+            self.requires("hiredis/[>=1.0 <2]")
 
     def validate(self):
         if self.settings.compiler.get_safe("cppstd"):
@@ -86,6 +92,7 @@ class SioConan(ConanFile):
         tc.cache_variables["SIO_BUILD_DOCS"] = False
         tc.cache_variables["SIO_INSTALL"] = True
         tc.cache_variables["SIO_TLS"] = bool(self.options.tls)
+        tc.cache_variables["SIO_REDIS"] = bool(self.options.redis)
         tc.generate()
         CMakeDeps(self).generate()
 
@@ -122,3 +129,10 @@ class SioConan(ConanFile):
             tls.set_property("pkg_config_name", "sio-tls")
             tls.libs = ["sio-tls"]
             tls.requires = ["sio", "openssl::ssl", "openssl::crypto"]
+
+        if self.options.redis:
+            redis = self.cpp_info.components["redis"]
+            redis.set_property("cmake_target_name", "sio::redis")
+            redis.set_property("pkg_config_name", "sio-redis")
+            redis.libs = ["sio-redis"]
+            redis.requires = ["sio", "hiredis::hiredis"]

@@ -1,6 +1,7 @@
-# Checks that the Conan recipe and the vcpkg port each set SIO_TLS from a tls option of their
-# own: SIO_TLS defaults to on in a top-level build, which a package build is, so a recipe that
-# did not set it would build sio::tls against whatever OpenSSL it found without declaring it.
+# Checks that the Conan recipe and the vcpkg port each set SIO_TLS and SIO_REDIS from options of
+# their own: both default to on in a top-level build, which a package build is, so a recipe that
+# did not set them would build sio::tls or sio::redis against whatever OpenSSL or hiredis it
+# found without declaring it.
 # `cmake -P check_recipes.cmake` with CONANFILE and PORTFILE (and VCPKG_JSON for the feature).
 
 cmake_policy(VERSION 3.16)
@@ -27,4 +28,11 @@ file(READ "${VCPKG_JSON}" json)
 if(NOT json MATCHES "\"tls\": {[^}]*\"openssl\"")
   message(FATAL_ERROR "${VCPKG_JSON} has no tls feature depending on openssl")
 endif()
-message(STATUS "the Conan recipe and the vcpkg port set SIO_TLS from their tls option")
+if(NOT conanfile MATCHES "cache_variables\\[\"SIO_REDIS\"\\] = bool\\(self\\.options\\.redis\\)"
+   OR NOT conanfile MATCHES "self\\.requires\\(\"hiredis/")
+  message(FATAL_ERROR "${CONANFILE} does not set SIO_REDIS from a redis option that requires hiredis")
+endif()
+if(NOT portfile MATCHES "redis SIO_REDIS" OR NOT json MATCHES "\"redis\": {[^}]*\"hiredis\"")
+  message(FATAL_ERROR "${PORTFILE} and ${VCPKG_JSON} do not map a redis feature, with hiredis, to SIO_REDIS")
+endif()
+message(STATUS "the Conan recipe and the vcpkg port set SIO_TLS and SIO_REDIS from their options")

@@ -4,10 +4,12 @@
 #   vcpkg_from_github(OUT_SOURCE_PATH SOURCE_PATH REPO <owner>/sio REF "v${VERSION}" SHA512 <sha512> HEAD_REF main)
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
 
-# The tls feature builds sio::tls (and needs OpenSSL); without it, sio never looks for OpenSSL.
+# The tls feature builds sio::tls (and needs OpenSSL), the redis feature sio::redis (and needs
+# hiredis); without them, sio never looks for either.
 vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     FEATURES
         tls SIO_TLS
+        redis SIO_REDIS
 )
 
 vcpkg_cmake_configure(
