@@ -41,7 +41,7 @@ Started start_server(const std::vector<std::string>& argv, const std::string& na
 
 }  // namespace
 
-TEST_CASE("cluster: sio and Node servers share broadcasts through Redis, each client getting exactly its own") {
+TEST_CASE("cluster: sio and Node servers share everything through Redis, and again once Redis is back") {
   const std::string node = sio::test::find_on_path("node");
   if (node.empty()) FAIL("node is not on PATH: run scripts/setup-deps");
   if (!sio::test::is_directory(tests_dir + "/node_modules/@socket.io/redis-adapter"))
@@ -57,19 +57,33 @@ TEST_CASE("cluster: sio and Node servers share broadcasts through Redis, each cl
   servers.push_back(start_server({node, tests_dir + "/node_server.js", "0", redis_url}, "node-b"));
   servers.push_back(start_server({SIO_CLUSTER_SERVER, "0", redis_url}, "sio-c"));
 
-  std::vector<std::string> argv{node, tests_dir + "/cluster.test.js"};
-  for (const auto& s : servers) argv.push_back(s.url);
-  auto script = ChildProcess::spawn(argv, sio::test::environment_with({}), error);
-  if (!script) FAIL(error);
-  const bool finished = script->wait_exit(60s);
-  if (!finished) script->kill_now();
-  std::string report = "--- script output ---\n" + script->output();
+  // The script, then, with Redis stopped and started again on its port (the servers keep
+  // running), the script's second part.
+  std::string report;
+  auto run_script = [&](bool after_restart) {
+    std::vector<std::string> argv{node, tests_dir + "/cluster.test.js"};
+    if (after_restart) argv.push_back("--after-restart");
+    for (const auto& s : servers) argv.push_back(s.url);
+    auto script = ChildProcess::spawn(argv, sio::test::environment_with({}), error);
+    if (!script) FAIL(error);
+    const bool finished = script->wait_exit(60s);
+    if (!finished) script->kill_now();
+    report += std::string("--- script") + (after_restart ? " after the restart" : "") + " ---\n" + script->output();
+    return finished && script->exit_code() == 0;
+  };
+  const bool first = run_script(false);
+  bool second = false;
+  if (first) {
+    redis.stop();
+    REQUIRE(redis.start(error));
+    second = run_script(true);
+  }
   for (auto& s : servers) {
     const bool alive = !s.process->wait_exit(0s);
     s.process->stop();
     report += "--- " + s.url + (alive ? "" : " (had exited)") + " ---\n" + s.process->output();
   }
   INFO(report);
-  REQUIRE(finished);
-  CHECK(script->exit_code() == 0);
+  CHECK(first);
+  CHECK(second);
 }

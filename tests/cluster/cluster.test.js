@@ -1,17 +1,22 @@
 // The official client against a cluster of sio and Node servers joined by Redis:
-//   node cluster.test.js <url> <url> <url>...
+//   node cluster.test.js [--after-restart] <url> <url> <url>...
 // Three clients on each server; every broadcast is sent from a client of each server in turn,
 // and each client must receive exactly what it should, from whichever server. Exactness without
 // sleeps: after each broadcast the sender broadcasts a marker (socket.broadcast, which every other
 // client gets after everything the sender's server published before it), and asks its own server
 // for an ack (which comes after what its server sent it); by then each client has had all it
 // will get of that broadcast. Exits 0 when all is as it should be, 1 with a message otherwise.
+//
+// With --after-restart (Redis was stopped and started again, the servers were not): once every
+// server counts all of them again and a probe broadcast crosses (both bounded), room broadcasts
+// from each server reach exactly their receivers again.
 "use strict";
 
 const { io } = require("socket.io-client");
 
 const WAIT_MS = 10000;
-const urls = process.argv.slice(2);
+const after_restart = process.argv[2] === "--after-restart";
+const urls = process.argv.slice(after_restart ? 3 : 2);
 
 function within(promise, ms, what) {
   let timer;
@@ -80,7 +85,46 @@ function check(got, expected_labels, message, what) {
   }
 }
 
+// After Redis came back: waits until every server counts all the servers again and a probe from
+// the first server reaches every other client (the servers subscribe again in their own time),
+// then checks that room broadcasts from each server reach exactly the room's members.
+async function main_after_restart() {
+  const servers = [];
+  for (const url of urls) servers.push([await client(url, 0), await client(url, 1)]);
+  const all = servers.flat();
+  const deadline = Date.now() + 20000;
+  for (const [c] of servers) {
+    for (;;) {
+      const count = await within(c.socket.emitWithAck("server-count"), WAIT_MS, `server-count from ${c.label}`);
+      if (count === servers.length) break;
+      expect(Date.now() < deadline, `${c.server} counts ${count} servers after the restart`);
+    }
+  }
+  const sender = servers[0][0];
+  for (let probe = 0; ; ++probe) {
+    const marker = `marker:probe-${probe}`;
+    const waits = all.filter((c) => c !== sender).map((c) => marker_reached(c, marker));
+    sender.socket.emit("broadcast-from", marker);
+    try {
+      await within(Promise.all(waits), 1000, "a probe");
+      break;
+    } catch (e) {
+      expect(Date.now() < deadline, `no probe crossed every server after the restart (${e.message})`);
+    }
+  }
+  const red = servers.map((s) => s[0]);
+  for (const c of red) expect(await c.socket.emitWithAck("join", "red"), `${c.label} joins red`);
+  for (const [i, clients] of servers.entries()) {
+    const from = clients[1];
+    const got = await round(all, from, () => from.socket.emit("to-room", { room: "red", data: `again from ${urls[i]}` }));
+    check(got, red.map((c) => c.label), ["room-msg", `again from ${urls[i]}`], `to-room after the restart from ${from.label}`);
+  }
+  for (const c of all) c.socket.disconnect();
+  console.log(`cluster: after the restart, ${servers.length} servers count each other and broadcasts cross again`);
+}
+
 async function main() {
+  if (after_restart) return main_after_restart();
   expect(urls.length >= 2, "usage: node cluster.test.js <url> <url>...");
   const servers = [];
   for (const url of urls) {
