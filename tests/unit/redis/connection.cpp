@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sio/error.hpp"
+#include "support/run_until.hpp"
 #include "support/redis_server.hpp"
 
 using namespace std::chrono_literals;
@@ -16,16 +17,10 @@ using sio::redis::Reply;
 
 namespace {
 
-// Runs the io_context until `done()` holds or `timeout` passes; true if it holds.
+// The Redis tests wait longer than the transport's: a reconnection takes a few retries.
 template <class Pred>
 bool run_until(asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (ioc.stopped()) ioc.restart();
-    ioc.run_one_for(10ms);
-  }
-  return true;
+  return sio::test::run_until(ioc, done, timeout);
 }
 
 ConnectionOptions options_for(const sio::test::RedisServer& redis) {

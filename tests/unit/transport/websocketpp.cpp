@@ -15,6 +15,7 @@
 
 #include "sio/engineio/frame.hpp"
 #include "sio/error.hpp"
+#include "support/run_until.hpp"
 
 using namespace std::chrono_literals;
 using sio::transport::CloseCode;
@@ -28,17 +29,7 @@ using Transport = sio::transport::websocketpp;
 
 namespace {
 
-// Runs the io_context until `done()` holds or `timeout` passes; true if it holds.
-template <class Pred>
-bool run_until(asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (ioc.stopped()) ioc.restart();
-    ioc.run_one_for(10ms);
-  }
-  return true;
-}
+using sio::test::run_until;
 
 // A handler that records every call and answers as configured.
 struct Recorder final : sio::transport::Handler {

@@ -16,6 +16,7 @@
 
 #include "sio/engineio/frame.hpp"
 #include "sio/server.hpp"
+#include "support/run_until.hpp"
 #include "support/test_certificate.hpp"
 
 using namespace std::chrono_literals;
@@ -26,17 +27,7 @@ using Transport = sio::transport::websocketpp_tls;
 
 namespace {
 
-// Runs the io_context until `done()` holds or `timeout` passes; true if it holds.
-template <class Pred>
-bool run_until(asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (ioc.stopped()) ioc.restart();
-    ioc.run_one_for(10ms);
-  }
-  return true;
-}
+using sio::test::run_until;
 
 // One certificate for the whole test program: making one takes a few milliseconds, but there is
 // no need to make it again.
