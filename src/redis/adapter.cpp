@@ -169,18 +169,15 @@ Args one_argument(const rapidjson::Value* value, std::vector<std::string> attach
 // otherwise, as @socket.io/redis-adapter tells them apart.
 struct Message {
   rapidjson::MemoryPoolAllocator<> alloc;
-  rapidjson::Document json{&alloc};
-  rapidjson::Value value;
+  rapidjson::Document value{&alloc};  // JSON is parsed into it, msgpack read into it
   std::vector<std::string> attachments;
   const rapidjson::Value& root() const { return value; }
 };
 
 bool read_message(std::string_view payload, Message& m) {
   if (!payload.empty() && payload.front() == '{') {
-    m.json.Parse(payload.data(), payload.size());
-    if (m.json.HasParseError() || !m.json.IsObject()) return false;
-    m.value.CopyFrom(m.json, m.alloc);
-    return true;
+    m.value.Parse(payload.data(), payload.size());
+    return !m.value.HasParseError() && m.value.IsObject();
   }
   return !msgpack::read_all(payload, m.value, m.alloc, &m.attachments) && m.value.IsObject();
 }
