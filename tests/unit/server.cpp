@@ -333,7 +333,7 @@ TEST_CASE("setup mistakes throw at construction") {
   CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.sid_mark = '.'; })), std::invalid_argument);
 }
 
-TEST_CASE("sid_mark ends every connection id; the rest stays random") {
+TEST_CASE("sid_mark ends every connection id, the rest stays random") {
   Fixture f;
   auto o = f.options();
   o.sid_mark = 'Q';
