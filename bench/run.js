@@ -281,6 +281,12 @@ async function main() {
         await session(`${name}+tls`, ['--scenarios', 'memory', ...plan.tlsMemory, ...hold]);
       }
     }
+    // The quick run checks that the multi-thread mode delivers every broadcast across its
+    // threads (its figures are the full run's).
+    if (round === 0 && args.quick && args.servers.includes('sio')) {
+      note('round 1: sio with two I/O threads');
+      await session('sio@mt', ['--scenarios', 'throughput,broadcast', ...plan.main]);
+    }
     if (round === 0 && !args.quick) {
       // The transport's read buffer is most of an idle connection: what 4 KiB instead of the
       // default 1 KiB costs, measured once (memory only).

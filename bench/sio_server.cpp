@@ -1,10 +1,10 @@
 // The sio server of the benchmark: the contract every server under test serves.
 //   "echo"      acknowledged with its arguments
 //   "broadcast" emitted to every client as "bcast"
-// One I/O thread, as the main comparison asks. With --threads N, N servers, each with its own
-// thread, io_context and transport, listen on the same port (SO_REUSEPORT) and the kernel spreads
-// the clients among them; a broadcast is emitted on every server (an emit is safe from any
-// thread), so every client still receives it.
+// One I/O thread, as the main comparison asks. With --threads N, a sio::ServerGroup: N servers,
+// each with its own thread, io_context and transport, on the same port, joined by a
+// sio::ThreadCluster, so that the one io.emit of a broadcast reaches the clients of every thread,
+// as an application's would (plain HTTP only: the group routes requests by their first line).
 //
 // sio_bench_server_tls is the same program linked with sio::tls (SIO_BENCH_TLS defined): with
 // --tls-cert and --tls-key it serves HTTPS and WSS (sio::transport::websocketpp_tls, with
@@ -26,7 +26,6 @@
 #include "test_certificate.hpp"
 #endif
 
-#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 
 #include <algorithm>
@@ -36,8 +35,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
 
 namespace {
 
@@ -60,7 +57,7 @@ std::unique_ptr<sio::transport::websocketpp> make_transport(asio::io_context& io
 #endif
 }
 
-/// One I/O thread's server.
+/// The server of one I/O thread.
 struct Loop {
   Loop(const sio::transport::WebsocketppOptions& transport_options, const sio::ServerOptions& options,
        const TlsFiles& tls)
@@ -71,6 +68,33 @@ struct Loop {
   std::unique_ptr<sio::transport::websocketpp> transport;
   sio::Server<sio::transport::websocketpp> io;
 };
+
+/// The contract on one server.
+template <class Server>
+void serve(Server& io) {
+  io.on("connection", [&io](sio::Socket socket) {
+    socket.on("echo", [](sio::Args args, sio::Ack ack) { ack(args); });
+    socket.on("broadcast", [&io](sio::Args args) { io.emit("bcast", args); });
+  });
+}
+
+/// --threads N: the contract on every server of a group.
+int serve_group(std::size_t threads, std::uint16_t port, const std::string& address, const sio::ServerOptions& options,
+                const sio::transport::WebsocketppOptions& transport_options) {
+  sio::ServerGroup group(threads, options, transport_options);
+  group.each([](sio::ServerGroup::server_type& io) { serve(io); });
+  if (auto ec = group.listen(port, address)) {
+    std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), static_cast<unsigned>(port), ec.message().c_str());
+    return 1;
+  }
+  asio::signal_set signals(group.context(0), SIGINT, SIGTERM);
+  signals.async_wait([&group](std::error_code, int) { group.stop(); });
+  group.start();
+  std::printf("listening %u\n", static_cast<unsigned>(group.local_port()));
+  std::fflush(stdout);
+  group.join();
+  return 0;
+}
 
 int usage(const char* program) {
   std::fprintf(stderr,
@@ -129,47 +153,34 @@ int main(int argc, char** argv) {
   }
 #endif
   if (threads > 1) {
-    transport_options.reuse_port = true;
-    // A polling session's requests could reach another server: WebSocket only.
-    options.transports = {"websocket"};
+    if (!tls.cert.empty()) {
+      std::fprintf(stderr, "%s: --threads serves plain HTTP only (its group routes requests by their first line)\n", argv[0]);
+      return 2;
+    }
+    return serve_group(static_cast<std::size_t>(threads), port, address, options, transport_options);
   }
 
-  std::vector<std::unique_ptr<Loop>> loops;
+  std::unique_ptr<Loop> loop;
   try {
-    for (int t = 0; t < threads; ++t) loops.push_back(std::make_unique<Loop>(transport_options, options, tls));
+    loop = std::make_unique<Loop>(transport_options, options, tls);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());  // a certificate or key that cannot be used
     return 1;
   }
-  for (auto& loop : loops) {
-    loop->io.on("connection", [&loops](sio::Socket socket) {
-      socket.on("echo", [](sio::Args args, sio::Ack ack) { ack(args); });
-      socket.on("broadcast", [&loops](sio::Args args) {
-        for (auto& l : loops) l->io.emit("bcast", args);
-      });
-    });
-    if (auto ec = loop->io.listen(port, address)) {
-      std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), static_cast<unsigned>(port), ec.message().c_str());
-      return 1;
-    }
-    port = loop->transport->local_port();  // the others join the first one's port
+  serve(loop->io);
+  if (auto ec = loop->io.listen(port, address)) {
+    std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), static_cast<unsigned>(port), ec.message().c_str());
+    return 1;
   }
-  std::printf("listening %u\n", static_cast<unsigned>(port));
+  std::printf("listening %u\n", static_cast<unsigned>(loop->transport->local_port()));
   std::fflush(stdout);
 
-  asio::signal_set signals(loops.front()->ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(loop->ioc, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code, int) {
-    for (auto& loop : loops) {
-      asio::post(loop->ioc, [&l = *loop] {
-        l.io.close();
-        l.transport->close();
-        l.ioc.stop();
-      });
-    }
+    loop->io.close();
+    loop->transport->close();
+    loop->ioc.stop();
   });
-  std::vector<std::thread> others;
-  for (std::size_t t = 1; t < loops.size(); ++t) others.emplace_back([&l = *loops[t]] { l.ioc.run(); });
-  loops.front()->ioc.run();
-  for (auto& t : others) t.join();
+  loop->ioc.run();
   return 0;
 }

@@ -15,11 +15,13 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/adapter/in_memory_adapter.hpp"
+#include "sio/adapter/thread_cluster.hpp"
 #include "sio/error.hpp"
 #include "sio/log.hpp"
 #include "sio/options.hpp"
 #include "sio/protocol/parser.hpp"
 #include "sio/remote_socket.hpp"
 #include "sio/server.hpp"
+#include "sio/server_group.hpp"
 #include "sio/transport/memory.hpp"
 #include "sio/transport/websocketpp.hpp"

@@ -6,6 +6,9 @@
 
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <utility>
+
+#include <unistd.h>
 
 #include "wspp_plain_stream.hpp"
 #include "wspp_state.hpp"
@@ -53,5 +56,32 @@ std::uint16_t websocketpp::local_port() const noexcept { return impl_->local_por
 void websocketpp::stop_listening() { impl_->stop_listening(); }
 
 void websocketpp::close() { impl_->close(); }
+
+void websocketpp::set_router(Router router) { impl_->set_router(this, std::move(router)); }
+
+namespace {
+
+// A socket on its way to another transport: closed if the way ends first (its io_context
+// destroyed with the handler still queued).
+struct SocketInTransit {
+  explicit SocketInTransit(int s) noexcept : fd(s) {}
+  SocketInTransit(SocketInTransit&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+  SocketInTransit(const SocketInTransit&) = delete;
+  SocketInTransit& operator=(const SocketInTransit&) = delete;
+  SocketInTransit& operator=(SocketInTransit&&) = delete;
+  ~SocketInTransit() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() noexcept { return std::exchange(fd, -1); }
+  int fd;
+};
+
+}  // namespace
+
+void websocketpp::adopt(int native_socket, std::string already_read) {
+  asio::post(ioc_, [state = impl_, socket = SocketInTransit(native_socket), bytes = std::move(already_read)]() mutable {
+    state->adopt(socket.release(), std::move(bytes));
+  });
+}
 
 }  // namespace sio::transport

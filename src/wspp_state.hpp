@@ -50,6 +50,9 @@
 #include <websocketpp/logger/stub.hpp>
 #include <websocketpp/server.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "sio/error.hpp"
 #include "sio/transport/mount_table.hpp"
 #include "sio/transport/websocketpp.hpp"
@@ -70,6 +73,10 @@ class websocketpp::impl {
   virtual void close() = 0;
   /// The public object is going away: no handler may be called any more.
   virtual void detach() = 0;
+  /// See websocketpp::set_router(); `self` is the public object.
+  virtual void set_router(websocketpp* self, Router router) = 0;
+  /// See websocketpp::adopt(); on the I/O thread.
+  virtual void adopt(int native_socket, std::string already_read) = 0;
 };
 
 namespace wspp_detail {
@@ -93,6 +100,7 @@ class SocketBase : public WsConnection {
 /// hook), so that no map from connection to state is needed.
 struct ConnectionData {
   enum class Phase : std::uint8_t {
+    routing,       ///< Accepted; the router reads the request's first line to choose its transport.
     reading,       ///< Accepted; the request is not parsed yet.
     http_pending,  ///< An HTTP exchange waits for its response.
     http_done,     ///< The HTTP response is written or being written.
@@ -485,13 +493,111 @@ class State final : public websocketpp::impl, public StateBase {
       if (ec != ws::error::make_error_code(ws::error::operation_canceled)) retry_accept();
       return;
     }
-    // One connection ends up owning the pending accept: give it the current limits.
-    con->set_max_http_body_size(body_limit_);
     std::error_code ignored;
     con->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-    con->start();
+    if (router_)
+      route(con);
+    else
+      start_connection(con, {});
     start_accept();
   }
+
+  // One connection ends up owning the pending accept: give it the current limits.
+  void start_connection(const connection_ptr& con, std::string already_read) {
+    data(*con).phase = ConnectionData::Phase::reading;
+    con->set_max_http_body_size(body_limit_);
+    con->set_already_read(std::move(already_read));
+    con->start();
+  }
+
+  // --- routing (see websocketpp::set_router) ----------------------------------------------------
+
+  /// Most bytes read to find the end of a request's first line; a longer line is served here.
+  static constexpr std::size_t max_route_head = 8192;
+
+  /// A connection whose first line is being read, and the deadline for it.
+  struct Head {
+    Head(connection_ptr c, asio::io_context& ioc) : con(std::move(c)), deadline(ioc) {}
+    connection_ptr con;
+    std::string bytes;
+    asio::steady_timer deadline;
+    char buf[1024];
+  };
+
+  void route(const connection_ptr& con) {
+    data(*con).phase = ConnectionData::Phase::routing;
+    auto head = std::make_shared<Head>(con, ioc_);
+    // A client that has not sent its first line within header_timeout is let go, as websocketpp
+    // lets go of one that has not sent its headers: cancelling the read ends it.
+    head->deadline.expires_after(options_.header_timeout);
+    head->deadline.async_wait([head](const std::error_code& ec) {
+      if (ec) return;
+      std::error_code ignored;
+      head->con->get_raw_socket().close(ignored);
+    });
+    read_head(head);
+  }
+
+  void read_head(const std::shared_ptr<Head>& head) {
+    head->con->get_raw_socket().async_read_some(
+        asio::buffer(head->buf), [self = self(), head](const std::error_code& ec, std::size_t n) {
+          head->bytes.append(head->buf, n);
+          const std::size_t eol = head->bytes.find("\r\n");
+          if (!ec && eol == std::string::npos && head->bytes.size() < max_route_head) return self->read_head(head);
+          head->deadline.cancel();
+          // Gone (or closed by the deadline, or by close()) before its first line: nothing to serve.
+          if (ec || !head->con->get_raw_socket().is_open()) return;
+          self->hand_over(head->con, std::move(head->bytes), eol);
+        });
+  }
+
+  void hand_over(const connection_ptr& con, std::string bytes, std::size_t eol) {
+    websocketpp* target = nullptr;
+    if (eol != std::string::npos && !closed_) target = router_(std::string_view(bytes).substr(0, eol));
+    if (!target || target == self_public_) return start_connection(con, std::move(bytes));
+    // The socket leaves this io_context; the connection that read it goes unstarted.
+    std::error_code ec;
+    const int fd = con->get_raw_socket().release(ec);
+    if (ec) return;
+    target->adopt(fd, std::move(bytes));
+  }
+
+ public:
+  void set_router(websocketpp* self, websocketpp::Router router) override {
+    if (transport_connection::is_secure_stream)
+      throw std::logic_error("sio::transport::websocketpp_tls: a router needs the request, which TLS hides until "
+                             "its handshake; route in front of the servers instead");
+    self_public_ = self;
+    router_ = std::move(router);
+  }
+
+  void adopt(int native_socket, std::string already_read) override {
+    connection_ptr con = closed_ ? nullptr : server_.get_connection();
+    std::error_code ec;
+    if (con) {
+      ConnectionData& d = data(*con);
+      d.state = shared_from_this();
+      link(d);
+      sockaddr_storage local{};
+      socklen_t size = sizeof local;
+      const bool v6 = ::getsockname(native_socket, reinterpret_cast<sockaddr*>(&local), &size) == 0 &&
+                      local.ss_family == AF_INET6;
+      auto& socket = con->get_raw_socket();
+      socket.assign(v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), native_socket, ec);
+      if (!ec) {
+        socket.non_blocking(true, ec);
+        std::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        // TLS records cannot be handed to the TLS stream after the fact.
+        if (!ec && (already_read.empty() || !transport_connection::is_secure_stream))
+          return start_connection(con, std::move(already_read));
+      }
+    }
+    if (!con || ec) ::close(native_socket);
+    // else: the socket is the connection's, which closes it as it goes.
+  }
+
+ private:
 
   void retry_accept() {
     if (!server_.is_listening()) return;
@@ -718,6 +824,11 @@ class State final : public websocketpp::impl, public StateBase {
     for (const auto& con : cons) {
       ConnectionData& d = data(*con);
       switch (d.phase) {
+        case ConnectionData::Phase::routing: {
+          std::error_code ignored;
+          con->get_raw_socket().close(ignored);  // the read of its first line ends
+          break;
+        }
         case ConnectionData::Phase::reading:
           if (!mount && con->get_raw_socket().is_open() &&
               con->get_state() == ws::session::state::connecting)
@@ -758,6 +869,8 @@ class State final : public websocketpp::impl, public StateBase {
   std::size_t body_limit_ = app_body_limit;
   std::uint16_t port_ = 0;
   bool closed_ = false;
+  websocketpp::Router router_;           // see websocketpp::set_router()
+  websocketpp* self_public_ = nullptr;  // the public object, which the router names for "here"
   // Shared by every open connection in place of its own parsed URI (see release_handshake).
   std::shared_ptr<ws::uri> empty_uri_ = std::make_shared<ws::uri>(std::string());
 };

@@ -32,6 +32,7 @@
 
 #pragma once
 
+#include <algorithm>
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
 #include <asio/io_context.hpp>
@@ -42,6 +43,7 @@
 #include <asio/write.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -217,7 +219,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
 
   ptr get_shared() { return this->shared_from_this(); }
 
+  /// Bytes of the connection read before websocketpp started it (the start of the request, read
+  /// to choose the transport that serves it): websocketpp's first reads get them before anything
+  /// more is read from the socket. Before start().
+  void set_already_read(std::string bytes) {
+    if (!bytes.empty()) already_read_ = std::make_unique<std::string>(std::move(bytes));
+  }
+
   bool is_secure() const noexcept { return Stream::secure; }
+  /// Whether the stream is TLS, for code that has no connection at hand.
+  static constexpr bool is_secure_stream = Stream::secure;
 
   /// What the transport runs after a write completed with no further write pending (nothing
   /// left in this policy's hands): it checks whether the connection has drained. Set for
@@ -260,6 +271,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   /// written together, instead of one write per message per receiver.
   void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len,
                            ws::transport::read_handler handler) {
+    if (already_read_) return read_already_read(num_bytes, buf, len, std::move(handler));
     if constexpr (Stream::inline_reads) {
       if (num_bytes <= 1 && in_read_completion_ && inline_reads_ < max_inline_reads && handler) {
         std::error_code ec;
@@ -272,8 +284,21 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
         }
       }
     }
-    auto done = [self = this->shared_from_this(), buf, handler = std::move(handler)](
-                    const std::error_code& ec, std::size_t n) {
+    auto done = read_done(buf, std::move(handler));
+    // websocketpp asks for at least one byte everywhere: one read_some does, without the
+    // composed operation's extra layer.
+    if (num_bytes <= 1)
+      stream_.io().async_read_some(asio::buffer(buf, len), std::move(done));
+    else
+      asio::async_read(stream_.io(), asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
+                       std::move(done));
+  }
+
+ private:
+  /// The completion of a read into `buf`, as websocketpp wants to hear it.
+  auto read_done(char* buf, ws::transport::read_handler handler) {
+    return [self = this->shared_from_this(), buf, handler = std::move(handler)](const std::error_code& ec,
+                                                                              std::size_t n) {
       // Tolerated as the Asio policy does, rather than thrown out of io_context::run().
       if (!handler) return;
       if (self->request_ && !ec) self->scan_request(buf, n);
@@ -285,16 +310,27 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
         handler(ec, n);
       self->in_read_completion_ = false;
     };
-    // websocketpp asks for at least one byte everywhere: one read_some does, without the
-    // composed operation's extra layer.
-    if (num_bytes <= 1)
-      stream_.io().async_read_some(asio::buffer(buf, len), std::move(done));
-    else
-      asio::async_read(stream_.io(), asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
-                       std::move(done));
   }
 
- private:
+  /// A read served first from the bytes read before websocketpp had the connection, then, if
+  /// they are fewer than `num_bytes`, from the socket. Completes through the io_context, as a
+  /// read of the socket does.
+  void read_already_read(std::size_t num_bytes, char* buf, std::size_t len, ws::transport::read_handler handler) {
+    const std::size_t n = std::min(len, already_read_->size());
+    std::memcpy(buf, already_read_->data(), n);
+    already_read_->erase(0, n);
+    if (already_read_->empty()) already_read_.reset();
+    auto done = read_done(buf, std::move(handler));
+    if (n >= num_bytes) {
+      asio::post(*ioc_, [done = std::move(done), n]() mutable { done(std::error_code(), n); });
+      return;
+    }
+    asio::async_read(stream_.io(), asio::buffer(buf + n, len - n), asio::transfer_at_least(num_bytes - n),
+                     [done = std::move(done), n](const std::error_code& ec, std::size_t more) mutable {
+                       done(ec, n + more);
+                     });
+  }
+
   /// The completion of a write, which websocketpp only needs to know as failed or not.
   auto write_done(ws::transport::write_handler handler) {
     return [self = this->shared_from_this(), handler = std::move(handler)](const std::error_code& ec,
@@ -404,6 +440,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection<Stream>>
   asio::io_context* ioc_ = nullptr;
   const RequestLimits* limits_ = nullptr;  // the endpoint's
   std::unique_ptr<RequestPhase> request_;  // until the headers are in
+  std::unique_ptr<std::string> already_read_;  // see set_already_read()
   drain_hook drain_hook_ = nullptr;
   unsigned inline_reads_ = 0;        // reads completed at once since the last posted one
   bool in_read_completion_ = false;  // a read's handler is running

@@ -3,3 +3,5 @@
 # racing a disconnect; threads.cpp: every other call documented as safe from any thread.
 sio_add_unit_test(test_server_threads unit/server_threads.cpp)
 sio_add_unit_test(test_threads unit/threads.cpp)
+# sio::ServerGroup: several I/O threads on one port, one cluster (real sockets).
+sio_add_unit_test(test_server_group unit/server_group.cpp)

@@ -1,8 +1,10 @@
 // One server of a cluster joined through Redis (sio::redis::Cluster), to run beside others, sio's
 // or Node's with @socket.io/redis-adapter: tests/cluster/ starts two of these and a Node server
-// and checks that a client of any of them reaches the clients of all.
+// and checks that a client of any of them reaches the clients of all. Or, with --threads, a
+// cluster of its own: N servers on N threads of one process (sio::ServerGroup), no Redis.
 //
 // Usage: cluster <port> <redis-url>    (SERVER_NAME names the server; the port by default)
+//        cluster <port> --threads N    (thread i's server is named "<SERVER_NAME>/<i>")
 // Listens on 127.0.0.1:<port> (0: a free port), prints "listening <port>" when ready, emits
 // nothing on connection.
 //
@@ -61,44 +63,16 @@ std::string member_string(const sio::Args& args, const char* name) {
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url>\n", argv[0]);
-    return 2;
-  }
-  const int port = std::atoi(argv[1]);
-  sio::redis::ClusterOptions redis;
-  redis.logger = log_to_stderr;
-  if (port < 0 || port > 65535 || !sio::redis::parse_url(argv[2], redis.redis)) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url>   (port 0..65535, redis://host:port)\n", argv[0]);
-    return 2;
-  }
-  const char* name_env = std::getenv("SERVER_NAME");
-  std::string name = name_env && *name_env ? name_env : "";
-
-  asio::io_context ioc(1);
-  sio::redis::Cluster cluster(ioc, redis);
-  sio::ServerOptions options;
-  options.adapter = cluster.adapter();
-  options.logger = log_to_stderr;
-  sio::Server<sio::transport::websocketpp> io(ioc, options);
-
+// Sets up `io`, named `name`, with the events of the contract (see the top of this file).
+template <class Server>
+void serve(Server& io, const std::string& name) {
   // Events of the other servers.
-  io.sockets().on("sse", [&io, &name](sio::Args args) {
+  io.sockets().on("sse", [&io, name](sio::Args args) {
     io.local().emit("sse-got", sio::object{{"server", name}, {"data", args.empty() ? sio::Value(nullptr) : sio::Value(args[0])}});
   });
-  io.sockets().on("ping-servers", [&name](sio::Args, sio::Ack ack) {
+  io.sockets().on("ping-servers", [name](sio::Args, sio::Ack ack) {
     if (ack) ack(name);
   });
-
-  if (auto ec = io.listen(static_cast<std::uint16_t>(port), "127.0.0.1")) {
-    std::fprintf(stderr, "cannot listen on 127.0.0.1:%d: %s\n", port, ec.message().c_str());
-    return 1;
-  }
-  const unsigned bound = io.transport().local_port();
-  if (name.empty()) name = std::to_string(bound);
 
   io.on("connection", [&io, name](sio::Socket socket) {
     socket.on("whoami", [name](sio::Socket s, sio::Args, sio::Ack ack) {
@@ -187,6 +161,68 @@ int main(int argc, char** argv) {
       else s.broadcast().emit("bcast", sio::Value(args[0]));
     });
   });
+
+}
+
+// --threads N: a group of N servers in this process, joined by no Redis.
+int run_threads(unsigned port, std::size_t threads, const std::string& name_prefix) {
+  sio::ServerOptions options;
+  options.logger = log_to_stderr;
+  sio::ServerGroup group(threads, options);
+  if (auto ec = group.listen(static_cast<std::uint16_t>(port), "127.0.0.1")) {
+    std::fprintf(stderr, "cannot listen on 127.0.0.1:%u: %s\n", port, ec.message().c_str());
+    return 1;
+  }
+  const std::string prefix = name_prefix.empty() ? std::to_string(group.local_port()) : name_prefix;
+  std::size_t index = 0;
+  group.each([&](sio::ServerGroup::server_type& io) { serve(io, prefix + "/" + std::to_string(index++)); });
+  asio::signal_set signals(group.context(0), SIGINT, SIGTERM);
+  signals.async_wait([&group](std::error_code, int) { group.close(); });
+  group.start();
+  std::printf("listening %u\n", static_cast<unsigned>(group.local_port()));
+  std::fflush(stdout);
+  group.join();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3 && !(argc == 4 && std::string(argv[2]) == "--threads")) {
+    std::fprintf(stderr, "usage: %s <port> <redis-url> | %s <port> --threads N\n", argv[0], argv[0]);
+    return 2;
+  }
+  const int port = std::atoi(argv[1]);
+  const char* name_env = std::getenv("SERVER_NAME");
+  std::string name = name_env && *name_env ? name_env : "";
+  if (argc == 4) {
+    const int threads = std::atoi(argv[3]);
+    if (port < 0 || port > 65535 || threads < 1 || threads > 64) {
+      std::fprintf(stderr, "usage: %s <port> --threads N   (port 0..65535, N 1..64)\n", argv[0]);
+      return 2;
+    }
+    return run_threads(static_cast<unsigned>(port), static_cast<std::size_t>(threads), name);
+  }
+  sio::redis::ClusterOptions redis;
+  redis.logger = log_to_stderr;
+  if (port < 0 || port > 65535 || !sio::redis::parse_url(argv[2], redis.redis)) {
+    std::fprintf(stderr, "usage: %s <port> <redis-url>   (port 0..65535, redis://host:port)\n", argv[0]);
+    return 2;
+  }
+  asio::io_context ioc(1);
+  sio::redis::Cluster cluster(ioc, redis);
+  sio::ServerOptions options;
+  options.adapter = cluster.adapter();
+  options.logger = log_to_stderr;
+  sio::Server<sio::transport::websocketpp> io(ioc, options);
+
+  if (auto ec = io.listen(static_cast<std::uint16_t>(port), "127.0.0.1")) {
+    std::fprintf(stderr, "cannot listen on 127.0.0.1:%d: %s\n", port, ec.message().c_str());
+    return 1;
+  }
+  const unsigned bound = io.transport().local_port();
+  if (name.empty()) name = std::to_string(bound);
+  serve(io, name);
 
   // Ready once Redis has confirmed the subscriptions: from then on, nothing the others
   // broadcast is missed.

@@ -110,6 +110,12 @@ struct ServerOptions {
   /// proxies recorded, the n-th from the right in `X-Forwarded-For`. Leave it 0 without a proxy:
   /// clients would choose their own address.
   std::size_t trusted_proxies = 0;
+  /// When not '\0', the last character of every connection id (Engine.IO `sid`) this server
+  /// makes; the other characters stay random. It tells which server of several holds a
+  /// connection, so that whatever is in front of them (sio::ServerGroup sets it for its own
+  /// servers, or a proxy of the application's) can send each of its requests to that server.
+  /// One of the URL-safe base64 characters `A-Z a-z 0-9 - _`; anything else throws.
+  char sid_mark = '\0';
   /// Decides on each new connection from its first request; false refuses it with 403.
   std::function<bool(const transport::HttpRequest&)> allow_request;
   /// Serve the browser client at `<path>socket.io.js` (and `.map`) from `client_file`.

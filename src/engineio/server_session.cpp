@@ -77,6 +77,7 @@ void SessionHost::retire(ServerSession& session) {
 std::string SessionHost::new_sid() {
   for (;;) {
     std::string sid = sids_.next();
+    if (options.sid_mark != '\0') sid.back() = options.sid_mark;
     if (!sessions_.count(sid)) return sid;
   }
 }

@@ -44,6 +44,8 @@ ServerOptions checked(ServerOptions o) {
   if (o.max_http_buffer_size == 0) throw std::invalid_argument("sio: max_http_buffer_size must be positive");
   if (o.max_sessions == 0 || o.max_unconnected_sessions == 0)
     throw std::invalid_argument("sio: max_sessions and max_unconnected_sessions must be positive");
+  if (o.sid_mark != '\0' && !detail::is_sid_character(o.sid_mark))
+    throw std::invalid_argument("sio: ServerOptions::sid_mark must be one of A-Z a-z 0-9 - _");
   if (o.max_json_depth == 0) throw std::invalid_argument("sio: max_json_depth must be positive");
   if (o.max_namespaces_per_client == 0) throw std::invalid_argument("sio: max_namespaces_per_client must be positive");
   return o;
@@ -74,6 +76,7 @@ engineio::ServerOptions ServerCore::engine_options() const {
   e.max_sessions = options_.max_sessions;
   e.max_handshakes_per_address = options_.max_handshakes_per_address;
   e.handshake_window = options_.handshake_window;
+  e.sid_mark = options_.sid_mark;
   e.logger = options_.logger;
   return e;
 }

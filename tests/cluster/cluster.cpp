@@ -1,7 +1,8 @@
 // A cluster of three servers joined by a redis-server of the test's own: two of sio's
 // examples/cluster and one Node server with @socket.io/redis-adapter (tests/cluster/node_server.js),
 // each on a free loopback port; tests/cluster/cluster.test.js then drives the official client
-// against all three. Every child is stopped by its process id.
+// against all three. Then the same script against the threads of one examples/cluster process
+// (--threads), with no Redis. Every child is stopped by its process id.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -86,4 +87,25 @@ TEST_CASE("cluster: sio and Node servers share everything through Redis, and aga
   INFO(report);
   CHECK(first);
   CHECK(second);
+}
+
+TEST_CASE("cluster: the threads of one sio process share everything, with no Redis") {
+  const std::string node = sio::test::find_on_path("node");
+  if (node.empty()) FAIL("node is not on PATH: run scripts/setup-deps");
+  if (!sio::test::is_directory(tests_dir + "/node_modules/socket.io-client"))
+    FAIL("the JavaScript packages are not installed in " << tests_dir << "/node_modules: run scripts/setup-deps");
+
+  Started server = start_server({SIO_CLUSTER_SERVER, "0", "--threads", "3"}, "sio");
+  std::string error;
+  auto script = ChildProcess::spawn({node, tests_dir + "/cluster.test.js", "--threads", "3", server.url},
+                                    sio::test::environment_with({}), error);
+  if (!script) FAIL(error);
+  const bool finished = script->wait_exit(60s);
+  if (!finished) script->kill_now();
+  const bool alive = !server.process->wait_exit(0s);
+  server.process->stop();
+  INFO("--- script ---\n" << script->output() << "--- " << server.url << (alive ? "" : " (had exited)") << " ---\n"
+                          << server.process->output());
+  CHECK(finished);
+  CHECK(script->exit_code() == 0);
 }

@@ -1,5 +1,9 @@
 // The official client against a cluster of sio and Node servers joined by Redis:
 //   node cluster.test.js [--after-restart] <url> <url> <url>...
+// or against the N threads of one sio process, on one port (examples/cluster --threads N):
+//   node cluster.test.js --threads N <url>
+// where 3 × N clients connect one after another (the group deals them round-robin) and are told
+// apart by the server that answers their whoami.
 // Three clients on each server; every broadcast is sent from a client of each server in turn,
 // and each client must receive exactly what it should, from whichever server. Exactness without
 // sleeps: after each broadcast the sender broadcasts a marker (socket.broadcast, which every other
@@ -16,7 +20,8 @@ const { io } = require("socket.io-client");
 
 const WAIT_MS = 10000;
 const after_restart = process.argv[2] === "--after-restart";
-const urls = process.argv.slice(after_restart ? 3 : 2);
+const threads = process.argv[2] === "--threads" ? Number(process.argv[3]) : 0;
+const urls = process.argv.slice(after_restart ? 3 : threads ? 4 : 2);
 
 function within(promise, ms, what) {
   let timer;
@@ -125,12 +130,29 @@ async function main_after_restart() {
 
 async function main() {
   if (after_restart) return main_after_restart();
-  expect(urls.length >= 2, "usage: node cluster.test.js <url> <url>...");
   const servers = [];
-  for (const url of urls) {
-    const clients = [];
-    for (let i = 0; i < 3; ++i) clients.push(await client(url, i));
-    servers.push(clients);
+  if (threads) {
+    expect(threads >= 2 && urls.length === 1, "usage: node cluster.test.js --threads N <url>");
+    const by_server = new Map();
+    for (let i = 0; i < 3 * threads; ++i) {
+      const c = await client(urls[0], i);
+      if (!by_server.has(c.server)) by_server.set(c.server, []);
+      const clients = by_server.get(c.server);
+      c.label = `${c.server}#${clients.length}`;
+      clients.push(c);
+    }
+    for (const [server, clients] of by_server) {
+      expect(clients.length === 3, `3 clients on ${server}, not ${clients.length}`);
+      servers.push(clients);
+    }
+    expect(servers.length === threads, `clients on ${threads} threads, not ${servers.length}`);
+  } else {
+    expect(urls.length >= 2, "usage: node cluster.test.js <url> <url>...");
+    for (const url of urls) {
+      const clients = [];
+      for (let i = 0; i < 3; ++i) clients.push(await client(url, i));
+      servers.push(clients);
+    }
   }
   const all = servers.flat();
   const names = servers.map((s) => s[0].server);

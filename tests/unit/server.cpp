@@ -330,6 +330,29 @@ TEST_CASE("setup mistakes throw at construction") {
   CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.client_file = "/nonexistent/socket.io.js"; })),
                   std::invalid_argument);
   CHECK_THROWS_AS(sio::Socket().on("disconnect", [](sio::Args) {}), std::invalid_argument);
+  CHECK_THROWS_AS(Server(f.t, bad([](sio::ServerOptions& o) { o.sid_mark = '.'; })), std::invalid_argument);
+}
+
+TEST_CASE("sid_mark ends every connection id, the rest stays random") {
+  Fixture f;
+  auto o = f.options();
+  o.sid_mark = 'Q';
+  Server io(f.t, o);
+  std::vector<std::string> sids;
+  for (int i = 0; i < 3; ++i) {
+    auto open = f.t.request("GET", "/socket.io/?EIO=4&transport=polling");
+    sids.push_back(open->body.substr(open->body.find("\"sid\":\"") + 7, 20));
+    CHECK(sids.back().back() == 'Q');
+    CHECK(sids.back().find('"') == std::string::npos);
+  }
+  CHECK(sids[0] != sids[1]);
+  CHECK(sids[1] != sids[2]);
+  // A connection with a marked id works as any other.
+  auto base = "/socket.io/?EIO=4&transport=polling&sid=" + sids[0];
+  CHECK(f.t.request("POST", base, "40")->body == "ok");
+  auto connected = f.t.request("GET", base);
+  REQUIRE(connected->done);
+  CHECK(connected->body.rfind("40{\"sid\":\"", 0) == 0);
 }
 
 TEST_CASE("a polling client takes part like a WebSocket one") {

@@ -9,6 +9,11 @@
 
 namespace sio::detail {
 
+/// Whether `c` is one of the characters of a session id (URL-safe base64: `A-Z a-z 0-9 - _`).
+constexpr bool is_sid_character(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
 /// Makes Engine.IO session ids: 20 URL-safe base64 characters encoding 15 random bytes, like
 /// Node's `base64id`. Random bytes come from `getrandom()` (or `/dev/urandom` where that system
 /// call is missing) in blocks, so one system call serves many ids. Owned by a server, not shared.

@@ -56,6 +56,11 @@ struct ServerOptions {
   std::size_t trusted_proxies = 0;
   /// Decides on each handshake request; false refuses it with 403 `{"code":4,"message":"Forbidden"}`.
   std::function<bool(const transport::HttpRequest&)> allow_request;
+  /// When not '\0', the last character of every session id this server makes (the others
+  /// stay random): a mark that says which server holds a connection, so that something in front
+  /// of several servers, such as sio::ServerGroup, can send each request to the right one. One
+  /// of the URL-safe base64 characters `A-Z a-z 0-9 - _`.
+  char sid_mark = '\0';
   /// Where refused requests and bad input are reported; silent when empty.
   Logger logger;
 };

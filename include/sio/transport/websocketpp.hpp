@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "sio/transport/transport.hpp"
@@ -120,6 +121,25 @@ class websocketpp {
   /// Receives HTTP requests on paths that are not mounted (bodies up to 1 MB). Without a
   /// callback they get 404. Upgrades on paths that are not mounted always get 404.
   void set_http_callback(HttpCallback cb);
+
+  /// Chooses the transport that serves a new connection, from the first line of its request
+  /// (`GET /socket.io/?EIO=4&transport=polling&sid=... HTTP/1.1`, without the line end).
+  using Router = std::function<websocketpp*(std::string_view request_line)>;
+  /// Has `router` choose, for each connection this transport accepts, the transport that serves
+  /// it: null or this one serves it here, another one (on another io_context, typically) gets it
+  /// through adopt(). This is how several transports listening on one port with reuse_port send
+  /// every request of an Engine.IO session to the one that holds it (sio::ServerGroup). The
+  /// line is read first, within header_timeout (a client that sends none in time is let go);
+  /// a line longer than 8 KiB is served here. The router runs on this transport's I/O thread.
+  /// Call it before listen(), on the I/O thread. Plain TCP only: over TLS the request is hidden
+  /// until the TLS handshake, so a websocketpp_tls throws std::logic_error.
+  void set_router(Router router);
+  /// Serves a TCP connection accepted elsewhere: `native_socket`, connected, becomes this
+  /// transport's, and `already_read` is what was read of it already (the start of its request),
+  /// which is served as if read now. Safe to call from any thread: it runs on this transport's
+  /// io_context. A closed transport closes the socket; so does a websocketpp_tls given bytes
+  /// already read (TLS records cannot be replayed into its stream).
+  void adopt(int native_socket, std::string already_read = {});
 
   /// Binds `address`:`port` and starts accepting; port 0 picks a free port (see local_port()).
   /// Returns the bind or listen error, if any. Fails after close().

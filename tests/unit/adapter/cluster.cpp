@@ -1,6 +1,9 @@
 // Two servers in one process, each with its own io_context and transport, joined by an adapter
 // that fans every cluster operation out to the other one: the contract a Redis adapter meets.
+// Each case runs with the test's own FanOutAdapter, which shows what the seam asks of any
+// cluster adapter, and with sio::ThreadCluster (whose real threads are tests/unit/server_group.cpp's).
 #include "sio/adapter/in_memory_adapter.hpp"
+#include "sio/adapter/thread_cluster.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sio/args.hpp"
@@ -99,29 +103,45 @@ class FanOutAdapter final : public sio::InMemoryAdapter {
   std::size_t self_;
 };
 
-// Two servers, A and B, one client on each.
+// The two ways the servers are joined.
+struct FanOut {};
+struct Threads {};
+
+// Two servers, A and B, joined by the adapter of `Kind`.
+template <class Kind>
 struct Cluster {
   asio::io_context ioc_a, ioc_b;
   sio::transport::memory ta{ioc_a}, tb{ioc_b};
   Bus bus{{{&ta, {}}, {&tb, {}}}};
+  sio::ThreadCluster threads;
   sio::ServerOptions options(std::size_t index) {
     sio::ServerOptions o;
-    o.adapter = [this, index](sio::AdapterHost& host) { return std::make_unique<FanOutAdapter>(host, bus, index); };
+    if constexpr (std::is_same_v<Kind, Threads>)
+      o.adapter = threads.adapter(index == 0 ? ioc_a : ioc_b);
+    else
+      o.adapter = [this, index](sio::AdapterHost& host) { return std::make_unique<FanOutAdapter>(host, bus, index); };
     return o;
   }
   sio::Server<sio::transport::memory> a{ta, options(0)};
   sio::Server<sio::transport::memory> b{tb, options(1)};
-  // Runs both servers until neither has anything left to do.
+  // Runs both servers until neither has anything left to do: what the transports post, and what
+  // a ThreadCluster posts to their io_contexts.
   void settle() {
-    while (ta.run_pending() + tb.run_pending() > 0) {
+    for (;;) {
+      std::size_t ran = ta.run_pending() + tb.run_pending();
+      for (auto* ioc : {&ioc_a, &ioc_b}) {
+        ioc->restart();
+        ran += ioc->poll();
+      }
+      if (ran == 0) return;
     }
   }
 };
 
 }  // namespace
 
-TEST_CASE("cluster: a room broadcast reaches the room's members on both servers, and local stays home") {
-  Cluster k;
+TEMPLATE_TEST_CASE("cluster: a room broadcast reaches the room's members on both servers, and local stays home", "", FanOut, Threads) {
+  Cluster<TestType> k;
   for (auto* io : {&k.a, &k.b}) io->on("connection", [](sio::Socket s) { s.join("room"); });
   Client ca(k.ta), cb(k.tb), outsider(k.tb);
   ca.connect();
@@ -142,8 +162,8 @@ TEST_CASE("cluster: a room broadcast reaches the room's members on both servers,
   CHECK(cb.drain().empty());
 }
 
-TEST_CASE("cluster: a broadcast with acks waits for the clients of both servers") {
-  Cluster k;
+TEMPLATE_TEST_CASE("cluster: a broadcast with acks waits for the clients of both servers", "", FanOut, Threads) {
+  Cluster<TestType> k;
   for (auto* io : {&k.a, &k.b}) io->on("connection", [](sio::Socket) {});
   Client ca(k.ta), cb(k.tb);
   ca.connect();
@@ -172,8 +192,8 @@ TEST_CASE("cluster: a broadcast with acks waits for the clients of both servers"
   CHECK(got == std::vector<std::string>{"from a", "from b"});
 }
 
-TEST_CASE("cluster: fetch_sockets finds both servers' sockets, which can be acted on from either") {
-  Cluster k;
+TEMPLATE_TEST_CASE("cluster: fetch_sockets finds both servers' sockets, which can be acted on from either", "", FanOut, Threads) {
+  Cluster<TestType> k;
   k.a.on("connection", [](sio::Socket s) { s.set_shared_data(R"({"server":"a"})"); });
   k.b.on("connection", [](sio::Socket s) { s.set_shared_data(R"({"server":"b"})"); });
   Client ca(k.ta), cb(k.tb);
@@ -205,8 +225,8 @@ TEST_CASE("cluster: fetch_sockets finds both servers' sockets, which can be acte
   CHECK_FALSE(k.b.sockets().socket(id_b));
 }
 
-TEST_CASE("cluster: sockets_join and disconnect_sockets act on both servers") {
-  Cluster k;
+TEMPLATE_TEST_CASE("cluster: sockets_join and disconnect_sockets act on both servers", "", FanOut, Threads) {
+  Cluster<TestType> k;
   for (auto* io : {&k.a, &k.b}) io->on("connection", [](sio::Socket) {});
   Client ca(k.ta), cb(k.tb);
   std::string id_a = ca.connect();
@@ -226,8 +246,8 @@ TEST_CASE("cluster: sockets_join and disconnect_sockets act on both servers") {
   CHECK(k.b.sockets().size() == 0);
 }
 
-TEST_CASE("cluster: server_side_emit reaches the other server's handlers, whose replies come back") {
-  Cluster k;
+TEMPLATE_TEST_CASE("cluster: server_side_emit reaches the other server's handlers, whose replies come back", "", FanOut, Threads) {
+  Cluster<TestType> k;
   std::vector<std::string> heard_a, heard_b;
   k.a.sockets().on("hello", [&](sio::Args args) { heard_a.push_back(args.get<std::string>(0)); });
   k.b.sockets().on("hello", [&](sio::Args args, sio::Ack ack) {

@@ -1040,3 +1040,104 @@ TEST_CASE("websocketpp: timers and post run on the io_context") {
   REQUIRE(run_until(ioc, [&] { return fired == 2; }));
   CHECK_FALSE(self);
 }
+
+TEST_CASE("websocketpp: a router sends a connection, request line and all, to another transport") {
+  asio::io_context ioc;
+  WebsocketppOptions options;
+  options.header_timeout = 200ms;
+  Recorder here_handler, there_handler;
+  Transport here(ioc, options), there(ioc);
+  here.mount("/socket.io/", here_handler, {});
+  there.mount("/socket.io/", there_handler, {});
+  std::vector<std::string> lines;
+  here.set_router([&](std::string_view line) -> Transport* {
+    lines.emplace_back(line);
+    return line.find("to=there") != std::string_view::npos ? &there : nullptr;
+  });
+  REQUIRE_FALSE(here.listen(0, "127.0.0.1"));
+  const auto port = here.local_port();
+
+  SECTION("an HTTP request, its first line sent in pieces") {
+    Client c(ioc, port);
+    c.send("GET /socket.io/?EIO=4&to=th");
+    REQUIRE(run_until(ioc, [&] { return c.connected(); }));
+    c.send("ere HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Custom: abc\r\n\r\n");
+    const auto r = wait_response(ioc, c);
+    CHECK(r.status == 200);
+    CHECK(r.body == "echo:");
+    REQUIRE(there_handler.requests.size() == 1);
+    CHECK(there_handler.requests[0].query == "EIO=4&to=there");
+    CHECK(there_handler.requests[0].header("x-custom") == "abc");
+    CHECK(there_handler.requests[0].remote_address == "127.0.0.1");
+    CHECK(here_handler.requests.empty());
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "GET /socket.io/?EIO=4&to=there HTTP/1.1");
+  }
+  SECTION("a POST whose body came with its first line") {
+    const auto r = http(ioc, port,
+                        "POST /socket.io/?to=there HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+    CHECK(r.status == 200);
+    REQUIRE(there_handler.requests.size() == 1);
+    CHECK(there_handler.requests[0].body == "hello");
+  }
+  SECTION("a request the router keeps") {
+    const auto r = http(ioc, port, "GET /socket.io/?EIO=4 HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(r.status == 200);
+    CHECK(here_handler.requests.size() == 1);
+    CHECK(there_handler.requests.empty());
+  }
+  SECTION("a WebSocket, whose messages then go to the other transport's handler") {
+    WsClient ws(ioc, port, "/socket.io/?EIO=4&transport=websocket&to=there");
+    REQUIRE(ws.handshake());
+    ws.send(0x1, "hi");
+    REQUIRE(run_until(ioc, [&] { return there_handler.messages.size() == 1; }));
+    CHECK(there_handler.messages[0].data == "hi");
+    CHECK(here_handler.opened.empty());
+    REQUIRE(there_handler.sockets.size() == 1);
+    there_handler.sockets[0]->send(sio::engineio::make_text_frame("back"));
+    const auto& frames = ws.wait_frames(1);
+    CHECK(frames[0].payload == "back");
+  }
+  SECTION("a client that sends no line in header_timeout is let go, and others are served") {
+    Client silent(ioc, port);
+    REQUIRE(run_until(ioc, [&] { return silent.eof(); }));
+    CHECK(lines.empty());
+    CHECK(http(ioc, port, "GET /socket.io/?to=there HTTP/1.1\r\nHost: x\r\n\r\n").status == 200);
+  }
+  SECTION("a client that leaves before its line is forgotten") {
+    {
+      Client gone(ioc, port);
+      gone.send("GET /socket.io/?to=the");
+      REQUIRE(run_until(ioc, [&] { return gone.connected(); }));
+    }
+    CHECK(http(ioc, port, "GET /socket.io/?EIO=4 HTTP/1.1\r\nHost: x\r\n\r\n").status == 200);
+    CHECK(lines.size() == 1);
+  }
+  SECTION("closing the transport lets go of the connections whose line is awaited") {
+    Client waiting(ioc, port);
+    REQUIRE(run_until(ioc, [&] { return waiting.connected(); }));
+    ioc.poll();
+    here.close();
+    REQUIRE(run_until(ioc, [&] { return waiting.eof(); }));
+    CHECK(lines.empty());
+  }
+}
+
+TEST_CASE("websocketpp: adopt() serves a socket accepted elsewhere, with what was read of it") {
+  asio::io_context ioc;
+  Recorder handler;
+  Transport transport(ioc);
+  transport.mount("/socket.io/", handler, {});
+  asio::ip::tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  Client c(ioc, acceptor.local_endpoint().port());
+  asio::ip::tcp::socket accepted(ioc);
+  acceptor.accept(accepted);
+  // What the application's own code read of the request first, and the rest, still unread.
+  transport.adopt(accepted.release(), "GET /sock");
+  c.send("et.io/?EIO=4 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto r = wait_response(ioc, c);
+  CHECK(r.status == 200);
+  REQUIRE(handler.requests.size() == 1);
+  CHECK(handler.requests[0].path == "/socket.io/");
+  CHECK(handler.requests[0].query == "EIO=4");
+}

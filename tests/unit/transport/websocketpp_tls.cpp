@@ -416,3 +416,8 @@ TEST_CASE("websocketpp_tls: a Socket.IO server opens an Engine.IO session over H
   CHECK(r.body.rfind("0{\"sid\":", 0) == 0);
   io.close();
 }
+
+TEST_CASE("websocketpp_tls: a router is refused, since TLS hides the request it would read") {
+  Fixture f;
+  CHECK_THROWS_AS(f.transport.set_router([](std::string_view) { return nullptr; }), std::logic_error);
+}
