@@ -19,12 +19,21 @@ struct Message {
   std::int64_t create_at = 0;  // milliseconds since 1970, as JavaScript's Date.now()
 };
 
-/// Public messages in an SQLite file, so the history outlives the server.
+/// Public messages in an SQLite file, so the history outlives the server. Several servers may
+/// use the same file at once.
 class History {
  public:
+  /// How long a write waits for another server's to end. A message is one short INSERT, so
+  /// waiting longer would mean a file that something else holds.
+  static constexpr int busy_timeout_ms = 2000;
+
   /// Opens (or creates) the database at `path`. \throws std::runtime_error when it cannot.
   explicit History(const std::string& path) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) fail("cannot open " + path);
+    // Several chat servers may share the file (chat --redis): in WAL mode one reads while another
+    // writes, and a writer waits a little for another's write to end rather than fail at once.
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    exec("PRAGMA journal_mode=WAL");
     exec("CREATE TABLE IF NOT EXISTS messages ("
          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
          " user TEXT NOT NULL, content TEXT NOT NULL, create_at INTEGER NOT NULL)");
