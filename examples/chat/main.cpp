@@ -361,6 +361,13 @@ int main(int argc, char** argv) {
                                        "  --redis redis://HOST:PORT shares the chat with the other servers on that Redis\n"))
     return status;
 
+  // The event loop is the program's, so that the cluster, whose adapter the server's options
+  // take, is made on it before the server and outlives it.
+  asio::io_context ioc(1);
+  chat::Cluster cluster;
+  sio::ServerOptions options = demo::server_options(settings);
+  if (int status = cluster.join(ioc, redis_url, options)) return status;
+
   std::unique_ptr<History> history;
   try {
     history = std::make_unique<History>(database);
@@ -368,13 +375,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-
-  // The event loop is the program's, so that the cluster, whose adapter the server's options
-  // take, is made on it before the server and outlives it.
-  asio::io_context ioc(1);
-  chat::Cluster cluster;
-  sio::ServerOptions options = demo::server_options(settings);
-  if (int status = cluster.join(ioc, redis_url, options)) return status;
 
   demo::Program program("chat", ioc, std::move(options), tls);
   Chat chat(program.io(), *history, cluster.joined());
