@@ -54,6 +54,8 @@ constexpr int history_size = 20;
 constexpr std::size_t max_message_bytes = 2000;
 /// Longest user or room name, in bytes.
 constexpr std::size_t max_name_bytes = 24;
+/// Most events of one socket that wait for an answer from the other servers (see Chat::in_order).
+constexpr std::size_t max_waiting_events = 100;
 /// The author of the server's own notices; no user may take this name.
 constexpr std::string_view system_user = "system";
 
@@ -296,9 +298,11 @@ class Chat {
   // then a first message; "@bob hi", then "hello everyone"). Without other servers, nothing waits.
 
   /// Handles `event` now, or after the socket's earlier events if one of them waits.
-  void in_order(const sio::Socket& s, std::function<void()> event) {
+  void in_order(sio::Socket s, std::function<void()> event) {
     auto waiting = waiting_.find(s.id());
     if (waiting == waiting_.end()) return event();
+    // A person does not type that fast: a client that does is not let fill the memory.
+    if (waiting->second.size() >= max_waiting_events) return notice(s, "too many messages at once: one was dropped");
     waiting->second.push_back(std::move(event));
   }
 
