@@ -181,10 +181,12 @@ class Program {
   /// any; nothing listens until listen(), which reports files that cannot be used.
   /// `name` starts the lines the program prints.
   Program(std::string name, sio::ServerOptions options, const TlsFiles& tls = {})
-      : name_(std::move(name)),
-        signals_(ioc_, SIGINT, SIGTERM),
-        transport_(make_transport(ioc_, tls, error_)),
-        io_(*transport_, std::move(options)) {}
+      : Program(std::move(name), std::make_unique<asio::io_context>(1), nullptr, std::move(options), tls) {}
+  /// The same on the demo's own event loop `ioc`, run by one thread, for what the server's
+  /// options need made on it first (the chat's Redis cluster, which gives the adapter).
+  /// `ioc` must outlive the Program.
+  Program(std::string name, asio::io_context& ioc, sio::ServerOptions options, const TlsFiles& tls = {})
+      : Program(std::move(name), nullptr, &ioc, std::move(options), tls) {}
 
   /// The event loop everything runs on, for the demo's own timers.
   asio::io_context& context() noexcept { return ioc_; }
@@ -222,6 +224,12 @@ class Program {
     return true;
   }
 
+  /// Makes run() wait before it says where the page is until `ready` calls the function it is
+  /// given (once), for a demo that is ready some time after it listens (the chat with Redis, once
+  /// Redis has confirmed its subscriptions: from then on nothing the other servers send is
+  /// missed). `ready` is called from run(), on the event loop; Ctrl-C works while it waits.
+  void announce_when(std::function<void(std::function<void()> announce)> ready) { ready_ = std::move(ready); }
+
   /// Says where the page is, "<name>: listening on <address><after_address>; Ctrl-C stops it" (the
   /// line users and the demos' tests read the address from), and runs until SIGINT or SIGTERM.
   /// Then calls `on_stop` (which stops the demo's own timers), closes the server and the transport,
@@ -229,9 +237,12 @@ class Program {
   /// silent peer cannot hold the program up, and says "<name>: stopped".
   /// \returns the program's exit status, 0.
   int run(std::string_view after_address = {}, std::function<void()> on_stop = {}) {
-    std::printf("%s: listening on %s%.*s; Ctrl-C stops it\n", name_.c_str(), url_.c_str(),
-                static_cast<int>(after_address.size()), after_address.data());
-    std::fflush(stdout);
+    auto announce = [this, after = std::string(after_address)] {
+      std::printf("%s: listening on %s%s; Ctrl-C stops it\n", name_.c_str(), url_.c_str(), after.c_str());
+      std::fflush(stdout);
+    };
+    if (ready_) ready_(announce);
+    else announce();
     signals_.async_wait([this, on_stop = std::move(on_stop)](std::error_code, int) {
       if (on_stop) on_stop();
       io_.close();
@@ -248,9 +259,20 @@ class Program {
   }
 
  private:
+  Program(std::string name, std::unique_ptr<asio::io_context> own, asio::io_context* given,
+          sio::ServerOptions options, const TlsFiles& tls)
+      : name_(std::move(name)),
+        own_ioc_(std::move(own)),
+        ioc_(given ? *given : *own_ioc_),
+        signals_(ioc_, SIGINT, SIGTERM),
+        transport_(make_transport(ioc_, tls, error_)),
+        io_(*transport_, std::move(options)) {}
+
   std::string name_;
   std::string url_;  // the page's address, once listening
-  asio::io_context ioc_{1};
+  std::function<void(std::function<void()>)> ready_;  // see announce_when()
+  std::unique_ptr<asio::io_context> own_ioc_;          // unless the demo gave its own
+  asio::io_context& ioc_;
   // Made before anything listens, so that a stop asked for as soon as the address is printed is not lost.
   asio::signal_set signals_;
   std::string error_;  // why the TLS files cannot be used, said by listen()
