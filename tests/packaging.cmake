@@ -4,6 +4,7 @@
 #   packaging.install_contents   the tests of the installed package), and what it holds
 #   packaging.find_package.<cc>  the installed CMake package, as C++17, 20 and 23
 #   packaging.find_package_tls   its tls component (sio::tls) and sio-tls.pc, where TLS is built
+#   packaging.find_package_redis its redis component (sio::redis) and sio-redis.pc, where it is built
 #   packaging.headers.<cc>       each installed public header alone, as C++17, 20 and 23
 #   packaging.pkg-config         the installed sio.pc
 #   packaging.add_subdirectory.<cc>  sio as a subdirectory, as C++17, 20 and 23
@@ -130,6 +131,11 @@ if(SIO_INSTALL)
   endforeach()
   if(TARGET sio_tls)
     sio_pkg_consumer("find_package_tls" find_package_tls ${sio_pkg_main_compiler} FIXTURE
+      OPTIONS "-DCMAKE_PREFIX_PATH=${sio_pkg_prefix}" "-DSIO_CONSUMER_PKG_CONFIG=ON"
+              ${sio_pkg_installed_options} ${sio_pkg_one_standard})
+  endif()
+  if(TARGET sio_redis)
+    sio_pkg_consumer("find_package_redis" find_package_redis ${sio_pkg_main_compiler} FIXTURE
       OPTIONS "-DCMAKE_PREFIX_PATH=${sio_pkg_prefix}" "-DSIO_CONSUMER_PKG_CONFIG=ON"
               ${sio_pkg_installed_options} ${sio_pkg_one_standard})
   endif()
