@@ -135,7 +135,18 @@ class ThreadAdapter final : public InMemoryAdapter {
   void init() override { cluster_->attach(member_, nsp_, this); }
   void close() override {
     cluster_->detach(member_, nsp_, this);
-    // What waits on other members ends now; its timers, destroyed, do not call back.
+    // What waits on other members ends now (its timers, destroyed, do not call back): a request
+    // started completes, with sio::error::server_gone, later on this io_context, as Asio's
+    // operations do, never inside the server's close. Replies of broadcasts with acks stop
+    // coming; their own timeout ends them.
+    for (auto& [id, r] : requests_) {
+      (void)id;
+      asio::post(ioc_, [fetch = std::move(r.fetch_done), sse = std::move(r.sse_done)] {
+        const auto ec = make_error_code(error::server_gone);
+        if (fetch) fetch(ec, {});
+        if (sse) sse(ec, {});
+      });
+    }
     requests_.clear();
     acks_.clear();
   }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -273,4 +274,40 @@ TEMPLATE_TEST_CASE("cluster: server_side_emit reaches the other server's handler
   CHECK(heard_b.back() == "reply please");
   CHECK(replies == std::vector<std::string>{"hi from b"});
   CHECK(bytes == "\x01\x02");
+}
+
+TEST_CASE("ThreadCluster: a request another thread does not answer ends with timeout, or server_gone on close") {
+  asio::io_context ioc_a, ioc_b;  // B's is never run: it never answers
+  sio::transport::memory ta{ioc_a}, tb{ioc_b};
+  sio::ThreadClusterOptions cluster_options;
+  cluster_options.requests_timeout = 50ms;
+  std::vector<std::string> logged;
+  cluster_options.logger = [&](sio::LogLevel, std::string_view line) { logged.emplace_back(line); };
+  sio::ThreadCluster cluster(cluster_options);
+  sio::ServerOptions oa, ob;
+  oa.adapter = cluster.adapter(ioc_a);
+  ob.adapter = cluster.adapter(ioc_b);
+  sio::Server<sio::transport::memory> a{ta, oa}, b{tb, ob};
+  CHECK(cluster.size() == 2);
+
+  std::optional<std::error_code> fetched, replied;
+  a.fetch_sockets([&](std::error_code ec, std::vector<sio::RemoteSocket>) { fetched = ec; });
+  a.server_side_emit("hello", [&](std::error_code ec, std::vector<sio::Args>) { replied = ec; });
+  // Events, not time: the timers of the requests are the only work of A's io_context.
+  while (!(fetched && replied) && (ta.run_pending() > 0 || ioc_a.run_one_for(5s) > 0)) {
+  }
+  CHECK(fetched == std::optional<std::error_code>(sio::error::timeout));
+  INFO("server_side_emit: " << (replied ? replied->message() : std::string("no answer")));
+  CHECK(replied == std::optional<std::error_code>(sio::error::timeout));
+  REQUIRE(logged.size() == 2);
+  CHECK(logged[0].find("0 of 1 other threads answered in time") != std::string::npos);
+
+  fetched.reset();
+  a.fetch_sockets([&](std::error_code ec, std::vector<sio::RemoteSocket>) { fetched = ec; });
+  a.close();
+  ta.run_pending();
+  ioc_a.restart();
+  while (!fetched && (ta.run_pending() > 0 || ioc_a.run_one_for(5s) > 0)) {
+  }
+  CHECK(fetched == std::optional<std::error_code>(sio::error::server_gone));
 }
