@@ -15,6 +15,7 @@
 #include "sio/protocol/outgoing_packet.hpp"
 #include "sio/protocol/packet.hpp"
 #include "socket_details_json.hpp"
+#include "wire.hpp"
 
 namespace sio::redis {
 
@@ -23,6 +24,7 @@ namespace {
 class RedisAdapter;
 
 namespace msgpack = protocol::msgpack;
+using namespace detail;  // the helpers of wire.hpp
 
 /// The request types of @socket.io/redis-adapter.
 enum RequestType : int {
@@ -38,60 +40,7 @@ enum RequestType : int {
   request_broadcast_ack = 9,
 };
 
-void log(const Logger& logger, LogLevel level, const std::string& message) {
-  if (logger) logger(level, message);
-}
-
-// A member of an object, or null.
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return nullptr;
-  const auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string string_member(const rapidjson::Value& object, const char* name) {
-  const rapidjson::Value* v = member(object, name);
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
-
-// Rooms as Node's adapter sends them: strings, or numbers for numeric room names.
-bool read_rooms(const rapidjson::Value* list, std::vector<Room>& out) {
-  if (!list) return true;
-  if (!list->IsArray()) return false;
-  for (const auto& r : list->GetArray()) {
-    if (r.IsString()) {
-      out.emplace_back(r.GetString(), r.GetStringLength());
-    } else if (r.IsNumber()) {
-      std::string text;
-      protocol::append_json(text, r);
-      out.push_back(std::move(text));
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool flag(const rapidjson::Value* flags, const char* name, bool otherwise) {
-  const rapidjson::Value* v = flags ? member(*flags, name) : nullptr;
-  return v && v->IsBool() ? v->GetBool() : otherwise;
-}
-
-// The {rooms, except, flags} of a request or broadcast; false when malformed.
-bool read_options(const rapidjson::Value* raw, BroadcastOptions& opts) {
-  if (!raw || raw->IsNull()) return true;
-  if (!raw->IsObject()) return false;
-  if (!read_rooms(member(*raw, "rooms"), opts.rooms) || !read_rooms(member(*raw, "except"), opts.except)) return false;
-  const rapidjson::Value* flags = member(*raw, "flags");
-  opts.volatile_ = flag(flags, "volatile", false);
-  opts.compress = flag(flags, "compress", true);
-  return true;
-}
-
-void write_rooms(rapidjson::Value& out, const std::vector<Room>& rooms, rapidjson::MemoryPoolAllocator<>& alloc) {
-  out.SetArray();
-  for (const auto& r : rooms) out.PushBack(rapidjson::Value(r.c_str(), static_cast<rapidjson::SizeType>(r.size()), alloc), alloc);
-}
+using detail::write_rooms;  // rooms as JSON; as msgpack below
 
 void write_rooms(msgpack::Writer& w, const std::vector<Room>& rooms) {
   w.array(rooms.size());
@@ -144,42 +93,6 @@ void write_msgpack_packet(msgpack::Writer& w, const protocol::OutgoingPacket& pa
   w.value(decoded->data, &decoded->attachments);
   w.string("nsp");
   w.string(packet.nsp());
-}
-
-std::string json_text(const rapidjson::Value& v) {
-  std::string out;
-  protocol::append_json(out, v);
-  return out;
-}
-
-// Args holding one value (a reply, as the Redis adapter forwards only the first argument of
-// each), with its attachments.
-Args one_argument(const rapidjson::Value* value, std::vector<std::string> attachments) {
-  auto packet = std::make_shared<protocol::Packet>();
-  packet->has_data = true;
-  packet->data.SetArray();
-  rapidjson::Value copy;
-  if (value) copy.CopyFrom(*value, packet->data.GetAllocator());
-  packet->data.PushBack(copy, packet->data.GetAllocator());
-  packet->attachments = std::move(attachments);
-  return Args(std::move(packet), 0);
-}
-
-// What a message (request or response) holds: JSON text when it starts with '{', msgpack
-// otherwise, as @socket.io/redis-adapter tells them apart.
-struct Message {
-  rapidjson::MemoryPoolAllocator<> alloc;
-  rapidjson::Document value{&alloc};  // JSON is parsed into it, msgpack read into it
-  std::vector<std::string> attachments;
-  const rapidjson::Value& root() const { return value; }
-};
-
-bool read_message(std::string_view payload, Message& m) {
-  if (!payload.empty() && payload.front() == '{') {
-    m.value.Parse(payload.data(), payload.size());
-    return !m.value.HasParseError() && m.value.IsObject();
-  }
-  return !msgpack::read_all(payload, m.value, m.alloc, &m.attachments) && m.value.IsObject();
 }
 
 }  // namespace
