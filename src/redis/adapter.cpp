@@ -1,19 +1,20 @@
+// The classic adapter of sio::redis::Cluster: @socket.io/redis-adapter's createAdapter wire format
+// (broadcasts by PSUBSCRIBE, requests and responses on channels of their own).
 #include "sio/redis/adapter.hpp"
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
-#include <set>
 #include <utility>
 #include <vector>
 
 #include "sio/adapter/in_memory_adapter.hpp"
 #include "sio/args.hpp"
-#include "sio/detail/random.hpp"
 #include "sio/engineio/frame.hpp"
 #include "sio/protocol/msgpack.hpp"
 #include "sio/protocol/outgoing_packet.hpp"
 #include "sio/protocol/packet.hpp"
+#include "cluster_impl.hpp"
 #include "socket_details_json.hpp"
 #include "wire.hpp"
 
@@ -21,10 +22,9 @@ namespace sio::redis {
 
 namespace {
 
-class RedisAdapter;
-
 namespace msgpack = protocol::msgpack;
 using namespace detail;  // the helpers of wire.hpp
+using detail::Subscription;
 
 /// The request types of @socket.io/redis-adapter.
 enum RequestType : int {
@@ -95,110 +95,9 @@ void write_msgpack_packet(msgpack::Writer& w, const protocol::OutgoingPacket& pa
   w.string(packet.nsp());
 }
 
-}  // namespace
-
-class Cluster::Impl : public std::enable_shared_from_this<Impl> {
- public:
-  Impl(asio::io_context& ioc, ClusterOptions options)
-      : ioc_(ioc), options_(std::move(options)),
-        pub_(ioc, options_.redis, options_.logger, "redis pub"),
-        sub_(ioc, options_.redis, options_.logger, "redis sub") {
-    sub_.on_message([this](std::string_view channel, std::string_view pattern, std::string_view payload) {
-      on_message(channel, pattern, payload);
-    });
-    sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
-      if (kind == "psubscribe" || kind == "subscribe") confirmed_.emplace(name);
-      else if (kind == "punsubscribe" || kind == "unsubscribe") confirmed_.erase(std::string(name));
-      report();
-    });
-    sub_.on_state([this](bool up) {
-      if (!up) confirmed_.clear();
-      report();
-    });
-    pub_.on_state([this](bool) { report(); });
-    pub_.start();
-    sub_.start();
-  }
-
-  // An adapter's broadcast pattern (`<key>#<nsp>#*`) and its request and response channels,
-  // subscribed while it is attached.
-  void attach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
-    by_pattern_[pattern] = adapter;
-    sub_.psubscribe(pattern);
-    for (const auto& c : channels) {
-      by_channel_[c] = adapter;
-      sub_.subscribe(c);
-    }
-    report();
-  }
-  void detach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
-    auto it = by_pattern_.find(pattern);
-    if (it == by_pattern_.end() || it->second != adapter) return;
-    by_pattern_.erase(it);
-    sub_.punsubscribe(pattern);
-    for (const auto& c : channels) {
-      by_channel_.erase(c);
-      sub_.unsubscribe(c);
-    }
-  }
-
-  void close() {
-    pub_.stop();
-    sub_.stop();
-  }
-  void on_state(std::function<void(bool)> handler) {
-    state_handler_ = std::move(handler);
-    reported_ = false;
-    report();
-  }
-  void publish(std::string channel, std::string message, const std::string& what) {
-    pub_.command({"PUBLISH", std::move(channel), std::move(message)},
-                 [logger = options_.logger, what](std::error_code ec, Reply reply) {
-                   if (ec) log(logger, LogLevel::warn, "redis: " + what + " did not reach the other servers: " + ec.message());
-                   else if (reply.is_error()) log(logger, LogLevel::warn, "redis: PUBLISH refused: " + reply.str);
-                 });
-  }
-
-  asio::io_context& ioc() noexcept { return ioc_; }
-  Connection& pub() noexcept { return pub_; }
-  const ClusterOptions& options() const noexcept { return options_; }
-  bool up() const noexcept {
-    if (!pub_.up() || !sub_.up()) return false;
-    for (const auto& entry : by_pattern_)
-      if (confirmed_.find(entry.first) == confirmed_.end()) return false;
-    for (const auto& entry : by_channel_)
-      if (confirmed_.find(entry.first) == confirmed_.end()) return false;
-    return true;
-  }
-  std::string make_uid() { return ids_.next().substr(0, 6); }
-
- private:
-  void on_message(std::string_view channel, std::string_view pattern, std::string_view payload);
-  // Tells the state handler when up() changed since it was last told.
-  void report() {
-    const bool now = up();
-    if (now == reported_) return;
-    reported_ = now;
-    if (state_handler_) state_handler_(now);
-  }
-
-  asio::io_context& ioc_;
-  ClusterOptions options_;
-  Connection pub_;
-  Connection sub_;
-  std::map<std::string, RedisAdapter*, std::less<>> by_pattern_;
-  std::map<std::string, RedisAdapter*, std::less<>> by_channel_;
-  std::set<std::string, std::less<>> confirmed_;  // subscriptions Redis confirmed since the last connect
-  std::function<void(bool)> state_handler_;
-  bool reported_ = false;
-  sio::detail::SidGenerator ids_;
-};
-
-namespace {
-
 /// The adapter of one namespace: this server's room index (InMemoryAdapter), what crosses to the
 /// other servers published on Redis, and what they publish applied here.
-class RedisAdapter final : public InMemoryAdapter {
+class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
  public:
   RedisAdapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster)
       : InMemoryAdapter(host), cluster_(std::move(cluster)), uid_(cluster_->make_uid()),
@@ -207,9 +106,14 @@ class RedisAdapter final : public InMemoryAdapter {
         response_channel_(cluster_->options().key + "-response#" + std::string(host.name()) + "#") {}
   ~RedisAdapter() override { close(); }
 
-  void init() override { cluster_->attach(this, channel_ + "*", channels()); }
+  // Broadcasts come by the pattern `<key>#<nsp>#*`, requests and responses by their channels.
+  void init() override {
+    cluster_->subscribe(this, Subscription::pattern, channel_ + "*");
+    for (const auto& c : channels()) cluster_->subscribe(this, Subscription::channel, c);
+  }
   void close() override {
-    cluster_->detach(this, channel_ + "*", channels());
+    cluster_->unsubscribe(this, Subscription::pattern, channel_ + "*");
+    for (const auto& c : channels()) cluster_->unsubscribe(this, Subscription::channel, c);
     // What waits on other servers ends now; its timers, destroyed, do not call back.
     requests_.clear();
     ack_requests_.clear();
@@ -233,10 +137,11 @@ class RedisAdapter final : public InMemoryAdapter {
                             });
   }
 
-  void on_broadcast(std::string_view channel, std::string_view payload);
-  void on_request(std::string_view payload);
-  void on_response(std::string_view payload);
-  bool is_response_channel(std::string_view channel) const { return channel.substr(0, response_channel_.size()) == response_channel_; }
+  void on_message(std::string_view channel, std::string_view pattern, std::string_view payload) override {
+    if (!pattern.empty()) on_broadcast(channel, payload);
+    else if (channel.substr(0, response_channel_.size()) == response_channel_) on_response(payload);
+    else on_request(payload);
+  }
 
  protected:
   void forward_broadcast(const protocol::OutgoingPacket& packet, const BroadcastOptions& opts) override {
@@ -350,6 +255,10 @@ class RedisAdapter final : public InMemoryAdapter {
   }
 
  private:
+  void on_broadcast(std::string_view channel, std::string_view payload);
+  void on_request(std::string_view payload);
+  void on_response(std::string_view payload);
+
   // A request that waits on the other servers.
   struct Request {
     int type = 0;
@@ -673,33 +582,8 @@ void RedisAdapter::on_response(std::string_view payload) {
 
 }  // namespace
 
-void Cluster::Impl::on_message(std::string_view channel, std::string_view pattern, std::string_view payload) {
-  if (!pattern.empty()) {
-    auto it = by_pattern_.find(pattern);
-    if (it != by_pattern_.end()) it->second->on_broadcast(channel, payload);
-    return;
-  }
-  auto it = by_channel_.find(channel);
-  if (it == by_channel_.end()) return;
-  if (it->second->is_response_channel(channel)) it->second->on_response(payload);
-  else it->second->on_request(payload);
+std::unique_ptr<Adapter> detail::make_classic_adapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster) {
+  return std::make_unique<RedisAdapter>(host, std::move(cluster));
 }
-
-Cluster::Cluster(asio::io_context& ioc, ClusterOptions options)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}
-
-Cluster::~Cluster() = default;
-
-void Cluster::close() { impl_->close(); }
-
-void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
-
-AdapterFactory Cluster::adapter() {
-  return [impl = impl_](AdapterHost& host) -> std::unique_ptr<Adapter> { return std::make_unique<RedisAdapter>(host, impl); };
-}
-
-bool Cluster::up() const noexcept { return impl_->up(); }
-
-const ClusterOptions& Cluster::options() const noexcept { return impl_->options(); }
 
 }  // namespace sio::redis

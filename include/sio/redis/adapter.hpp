@@ -85,7 +85,8 @@ class Cluster {
   /// The options in force.
   const ClusterOptions& options() const noexcept;
 
-  /// The connections and the adapters' registry, shared with the adapters (src/redis/adapter.cpp).
+  /// The connections and which adapter each subscription serves, shared with the adapters
+  /// (src/redis/cluster_impl.hpp).
   class Impl;
 
  private:

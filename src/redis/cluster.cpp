@@ -1,0 +1,124 @@
+// sio::redis::Cluster (declared in sio/redis/adapter.hpp) and its Impl (cluster_impl.hpp): the
+// connections to Redis, the subscriptions of the adapters, and the state told to the application.
+#include "cluster_impl.hpp"
+
+#include <utility>
+
+#include "wire.hpp"
+
+namespace sio::redis {
+
+Cluster::Impl::Impl(asio::io_context& ioc, ClusterOptions options)
+    : ioc_(ioc), options_(std::move(options)),
+      pub_(ioc, options_.redis, options_.logger, "redis pub"),
+      sub_(ioc, options_.redis, options_.logger, "redis sub") {
+  sub_.on_message([this](std::string_view channel, std::string_view pattern, std::string_view payload) {
+    on_message(channel, pattern, payload);
+  });
+  sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
+    if (kind == "subscribe" || kind == "psubscribe" || kind == "ssubscribe") confirmed_.emplace(name);
+    else if (kind == "unsubscribe" || kind == "punsubscribe" || kind == "sunsubscribe") confirmed_.erase(std::string(name));
+    report();
+  });
+  sub_.on_state([this](bool up) {
+    if (!up) confirmed_.clear();
+    report();
+  });
+  pub_.on_state([this](bool) { report(); });
+  pub_.start();
+  sub_.start();
+}
+
+Cluster::Impl::Subscribers& Cluster::Impl::subscribers(detail::Subscription kind) noexcept {
+  switch (kind) {
+    case detail::Subscription::pattern: return patterns_;
+    case detail::Subscription::shard_channel: return shard_channels_;
+    case detail::Subscription::channel: break;
+  }
+  return channels_;
+}
+
+void Cluster::Impl::subscribe(detail::Subscriber* subscriber, detail::Subscription kind, const std::string& name,
+                              bool awaited) {
+  subscribers(kind)[name] = {subscriber, awaited};
+  switch (kind) {
+    case detail::Subscription::channel: sub_.subscribe(name); break;
+    case detail::Subscription::pattern: sub_.psubscribe(name); break;
+    case detail::Subscription::shard_channel: sub_.ssubscribe(name); break;
+  }
+  report();
+}
+
+void Cluster::Impl::unsubscribe(detail::Subscriber* subscriber, detail::Subscription kind, const std::string& name) {
+  auto& map = subscribers(kind);
+  auto it = map.find(name);
+  if (it == map.end() || it->second.first != subscriber) return;
+  map.erase(it);
+  switch (kind) {
+    case detail::Subscription::channel: sub_.unsubscribe(name); break;
+    case detail::Subscription::pattern: sub_.punsubscribe(name); break;
+    case detail::Subscription::shard_channel: sub_.sunsubscribe(name); break;
+  }
+  report();
+}
+
+void Cluster::Impl::close() {
+  pub_.stop();
+  sub_.stop();
+}
+
+void Cluster::Impl::on_state(std::function<void(bool)> handler) {
+  state_handler_ = std::move(handler);
+  reported_ = false;
+  report();
+}
+
+bool Cluster::Impl::up() const noexcept {
+  if (!pub_.up() || !sub_.up()) return false;
+  for (const auto* map : {&channels_, &patterns_, &shard_channels_})
+    for (const auto& entry : *map)
+      if (entry.second.second && confirmed_.find(entry.first) == confirmed_.end()) return false;
+  return true;
+}
+
+void Cluster::Impl::send_publish(const char* command, std::string channel, std::string message, const std::string& what) {
+  pub_.command({command, std::move(channel), std::move(message)},
+               [logger = options_.logger, what, command](std::error_code ec, Reply reply) {
+                 if (ec) detail::log(logger, LogLevel::warn, "redis: " + what + " did not reach the other servers: " + ec.message());
+                 else if (reply.is_error()) detail::log(logger, LogLevel::warn, std::string("redis: ") + command + " refused: " + reply.str);
+               });
+}
+
+void Cluster::Impl::on_message(std::string_view channel, std::string_view pattern, std::string_view payload) {
+  // The connection does not say whether a channel's message was sharded: a cluster subscribes
+  // to one kind or the other, never to both for one name.
+  const Subscribers& map = !pattern.empty() ? patterns_ : channels_.count(channel) ? channels_ : shard_channels_;
+  auto it = map.find(pattern.empty() ? channel : pattern);
+  if (it != map.end()) it->second.first->on_message(channel, pattern, payload);
+}
+
+void Cluster::Impl::report() {
+  const bool now = up();
+  if (now == reported_) return;
+  reported_ = now;
+  if (state_handler_) state_handler_(now);
+}
+
+Cluster::Cluster(asio::io_context& ioc, ClusterOptions options)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}
+
+Cluster::~Cluster() = default;
+
+void Cluster::close() { impl_->close(); }
+
+void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
+
+AdapterFactory Cluster::adapter() {
+  return [impl = impl_](AdapterHost& host) { return detail::make_classic_adapter(host, impl); };
+}
+
+bool Cluster::up() const noexcept { return impl_->up(); }
+
+const ClusterOptions& Cluster::options() const noexcept { return impl_->options(); }
+
+}  // namespace sio::redis
