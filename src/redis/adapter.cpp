@@ -122,19 +122,7 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
   /// The servers subscribed to this namespace's requests (PUBSUB NUMSUB), this one included; 1
   /// when Redis cannot say.
   void server_count(std::function<void(std::size_t)> done) override {
-    cluster_->pub().command({"PUBSUB", "NUMSUB", request_channel_},
-                            [alive = std::weak_ptr<char>(alive_), logger = cluster_->options().logger,
-                             done = std::move(done)](std::error_code ec, Reply reply) {
-                              std::size_t n = 1;
-                              if (!ec && reply.type == Reply::Type::array && reply.elements.size() == 2 &&
-                                  reply.elements[1].type == Reply::Type::integer && reply.elements[1].integer > 0)
-                                n = static_cast<std::size_t>(reply.elements[1].integer);
-                              else
-                                log(logger, LogLevel::warn, "redis: cannot count the servers (" +
-                                                                (ec ? ec.message() : std::string("unexpected reply")) +
-                                                                "): counting this one alone");
-                              if (alive.lock()) done(n);
-                            });
+    cluster_->count_subscribers("NUMSUB", request_channel_, alive_, std::move(done));
   }
 
   void on_message(std::string_view channel, std::string_view pattern, std::string_view payload) override {
@@ -284,11 +272,7 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
   // Runs `fn` after `after`, unless the adapter is gone or the timer destroyed first.
   template <class F>
   std::unique_ptr<asio::steady_timer> expire_after(std::chrono::milliseconds after, F fn) {
-    auto timer = std::make_unique<asio::steady_timer>(cluster_->ioc(), after);
-    timer->async_wait([alive = std::weak_ptr<char>(alive_), fn = std::move(fn)](const std::error_code& ec) mutable {
-      if (!ec && alive.lock()) fn();
-    });
-    return timer;
+    return cluster_->expire_after(after, alive_, std::move(fn));
   }
 
   // The server count, then `fn(count)`, unless the adapter is gone by then.

@@ -62,6 +62,31 @@ void Cluster::Impl::unsubscribe(detail::Subscriber* subscriber, detail::Subscrip
   report();
 }
 
+void Cluster::Impl::count_subscribers(const char* numsub, const std::string& channel, const std::weak_ptr<char>& alive,
+                                      std::function<void(std::size_t)> done) {
+  pub_.command({"PUBSUB", numsub, channel},
+               [alive, logger = options_.logger, done = std::move(done)](std::error_code ec, Reply reply) {
+                 std::size_t n = 1;
+                 if (!ec && reply.type == Reply::Type::array && reply.elements.size() == 2 &&
+                     reply.elements[1].type == Reply::Type::integer && reply.elements[1].integer > 0)
+                   n = static_cast<std::size_t>(reply.elements[1].integer);
+                 else
+                   detail::log(logger, LogLevel::warn, "redis: cannot count the servers (" +
+                                                           (ec ? ec.message() : std::string("unexpected reply")) +
+                                                           "): counting this one alone");
+                 if (alive.lock()) done(n);
+               });
+}
+
+std::unique_ptr<asio::steady_timer> Cluster::Impl::expire_after(std::chrono::milliseconds after, std::weak_ptr<char> alive,
+                                                                std::function<void()> fn) {
+  auto timer = std::make_unique<asio::steady_timer>(ioc_, after);
+  timer->async_wait([alive = std::move(alive), fn = std::move(fn)](const std::error_code& ec) {
+    if (!ec && alive.lock()) fn();
+  });
+  return timer;
+}
+
 void Cluster::Impl::close() {
   pub_.stop();
   sub_.stop();

@@ -3,6 +3,8 @@
 // and which adapter each subscription's messages go to. The adapters of src/redis/adapter.cpp
 // (classic) and src/redis/sharded_adapter.cpp share one. Internal to sio::redis.
 
+#include <asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,6 +54,16 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
   void spublish(std::string channel, std::string message, const std::string& what) {
     send_publish("SPUBLISH", std::move(channel), std::move(message), what);
   }
+
+  /// The number of subscribers of `channel` by PUBSUB `numsub` ("NUMSUB" or "SHARDNUMSUB"): the
+  /// servers of a namespace. 1 (this one alone) when Redis cannot say, with a log line; `done`
+  /// does not run if `alive` has expired by then.
+  void count_subscribers(const char* numsub, const std::string& channel, const std::weak_ptr<char>& alive,
+                         std::function<void(std::size_t)> done);
+  /// A timer that runs `fn` after `after`, unless `alive` has expired or the timer is destroyed
+  /// first (a request that waits on other servers).
+  std::unique_ptr<asio::steady_timer> expire_after(std::chrono::milliseconds after, std::weak_ptr<char> alive,
+                                                   std::function<void()> fn);
 
   void close();
   void on_state(std::function<void(bool)> handler);
