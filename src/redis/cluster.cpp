@@ -16,6 +16,7 @@ Cluster::Impl::Impl(asio::io_context& ioc, ClusterOptions options)
     on_message(channel, pattern, payload);
   });
   sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
+    if (awaited_.find(name) == awaited_.end()) return;
     if (kind == "subscribe" || kind == "psubscribe" || kind == "ssubscribe") confirmed_.emplace(name);
     else if (kind == "unsubscribe" || kind == "punsubscribe" || kind == "sunsubscribe") confirmed_.erase(std::string(name));
     report();
@@ -40,7 +41,8 @@ Cluster::Impl::Subscribers& Cluster::Impl::subscribers(detail::Subscription kind
 
 void Cluster::Impl::subscribe(detail::Subscriber* subscriber, detail::Subscription kind, const std::string& name,
                               bool awaited) {
-  subscribers(kind)[name] = {subscriber, awaited};
+  subscribers(kind)[name] = subscriber;
+  if (awaited) awaited_.insert(name);
   switch (kind) {
     case detail::Subscription::channel: sub_.subscribe(name); break;
     case detail::Subscription::pattern: sub_.psubscribe(name); break;
@@ -52,8 +54,10 @@ void Cluster::Impl::subscribe(detail::Subscriber* subscriber, detail::Subscripti
 void Cluster::Impl::unsubscribe(detail::Subscriber* subscriber, detail::Subscription kind, const std::string& name) {
   auto& map = subscribers(kind);
   auto it = map.find(name);
-  if (it == map.end() || it->second.first != subscriber) return;
+  if (it == map.end() || it->second != subscriber) return;
   map.erase(it);
+  awaited_.erase(name);
+  confirmed_.erase(name);
   switch (kind) {
     case detail::Subscription::channel: sub_.unsubscribe(name); break;
     case detail::Subscription::pattern: sub_.punsubscribe(name); break;
@@ -100,9 +104,8 @@ void Cluster::Impl::on_state(std::function<void(bool)> handler) {
 
 bool Cluster::Impl::up() const noexcept {
   if (!pub_.up() || !sub_.up()) return false;
-  for (const auto* map : {&channels_, &patterns_, &shard_channels_})
-    for (const auto& entry : *map)
-      if (entry.second.second && confirmed_.find(entry.first) == confirmed_.end()) return false;
+  for (const auto& name : awaited_)
+    if (confirmed_.find(name) == confirmed_.end()) return false;
   return true;
 }
 
@@ -119,7 +122,7 @@ void Cluster::Impl::on_message(std::string_view channel, std::string_view patter
   // to one kind or the other, never to both for one name.
   const Subscribers& map = !pattern.empty() ? patterns_ : channels_.count(channel) ? channels_ : shard_channels_;
   auto it = map.find(pattern.empty() ? channel : pattern);
-  if (it != map.end()) it->second.first->on_message(channel, pattern, payload);
+  if (it != map.end()) it->second->on_message(channel, pattern, payload);
 }
 
 void Cluster::Impl::report() {
@@ -139,7 +142,9 @@ void Cluster::close() { impl_->close(); }
 void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
 
 AdapterFactory Cluster::adapter() {
-  return [impl = impl_](AdapterHost& host) { return detail::make_classic_adapter(host, impl); };
+  return [impl = impl_](AdapterHost& host) {
+    return impl->options().sharded ? detail::make_sharded_adapter(host, impl) : detail::make_classic_adapter(host, impl);
+  };
 }
 
 bool Cluster::up() const noexcept { return impl_->up(); }

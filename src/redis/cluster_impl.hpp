@@ -76,7 +76,7 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
   std::string make_uid(std::size_t length = 6) { return ids_.next().substr(0, length); }
 
  private:
-  using Subscribers = std::map<std::string, std::pair<detail::Subscriber*, bool /*awaited*/>, std::less<>>;
+  using Subscribers = std::map<std::string, detail::Subscriber*, std::less<>>;
 
   Subscribers& subscribers(detail::Subscription kind) noexcept;
   void send_publish(const char* command, std::string channel, std::string message, const std::string& what);
@@ -89,7 +89,9 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
   Connection pub_;
   Connection sub_;
   Subscribers channels_, patterns_, shard_channels_;
-  std::set<std::string, std::less<>> confirmed_;  // subscriptions Redis confirmed since the last connect
+  // The subscriptions up() waits for (the namespaces' own, not the rooms'), and those of them
+  // Redis confirmed since the last connect.
+  std::set<std::string, std::less<>> awaited_, confirmed_;
   std::function<void(bool)> state_handler_;
   bool reported_ = false;
   sio::detail::SidGenerator ids_;
@@ -99,6 +101,8 @@ namespace detail {
 
 /// The adapter of @socket.io/redis-adapter's createAdapter (src/redis/adapter.cpp).
 std::unique_ptr<Adapter> make_classic_adapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster);
+/// The adapter of @socket.io/redis-adapter's createShardedAdapter (src/redis/sharded_adapter.cpp).
+std::unique_ptr<Adapter> make_sharded_adapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster);
 
 }  // namespace detail
 

@@ -28,14 +28,39 @@ class io_context;
 
 namespace sio::redis {
 
+/// Which channels a Cluster in sharded mode subscribes to (the `subscriptionMode` option of
+/// Node's `createShardedAdapter`).
+enum class SubscriptionMode {
+  /// "static": one channel a namespace, `<key>#<nsp>#`, that every message goes through.
+  static_,
+  /// "dynamic" (the default): a broadcast to one room that is not a socket id goes through the
+  /// room's own channel, `<key>#<nsp>#<room>#`, which a server subscribes to while the room has
+  /// members there, so that servers without members never see it. A "socket id" is what looks
+  /// like one to Node, a name of 20 characters.
+  dynamic,
+  /// "dynamic-private": the same for every room, sockets' own rooms included (a channel per
+  /// socket: more subscriptions, fewer messages for direct messages).
+  dynamic_private,
+};
+
 /// Settings of a Cluster; the defaults are `@socket.io/redis-adapter`'s.
 struct ClusterOptions {
   /// Where Redis is (parse_url() reads a `redis://` URL into it).
   ConnectionOptions redis;
-  /// The prefix of the channels (the adapter's `key` option): broadcasts go to
-  /// `<key>#<namespace>#` (or `<key>#<namespace>#<room>#` for one room), requests to
-  /// `<key>-request#<namespace>#`, responses to `<key>-response#<namespace>#`.
+  /// The prefix of the channels (the adapter's `key` option; in sharded mode, the
+  /// `channelPrefix` option): broadcasts go to `<key>#<namespace>#` (or
+  /// `<key>#<namespace>#<room>#` for one room), requests to `<key>-request#<namespace>#`,
+  /// responses to `<key>-response#<namespace>#`. In sharded mode, see `sharded`.
   std::string key = "socket.io";
+  /// Sharded Pub/Sub (Redis 7 and later): the wire format of Node's `createShardedAdapter(pub,
+  /// sub, {channelPrefix: key, subscriptionMode})` rather than `createAdapter`'s. Every message
+  /// of a namespace goes by SPUBLISH to `<key>#<nsp>#` (or a room's channel, see
+  /// subscription_mode), every answer to `<key>#<nsp>#<uid>#`, the channel of the server that
+  /// asked; the server count is `PUBSUB SHARDNUMSUB <key>#<nsp>#`. All the servers of a cluster
+  /// use the same mode: a sharded server and a classic one do not hear each other.
+  bool sharded = false;
+  /// Which channels a sharded Cluster subscribes to; unused otherwise.
+  SubscriptionMode subscription_mode = SubscriptionMode::dynamic;
   /// How long a request to the other servers waits for their answers (`requestsTimeout`).
   std::chrono::milliseconds requests_timeout{5'000};
   /// Where log lines go (Redis lost and found again, messages that could not be read); silent
