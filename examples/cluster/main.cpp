@@ -2,9 +2,11 @@
 // or Node's with @socket.io/redis-adapter: tests/cluster/ starts two of these and a Node server
 // and checks that a client of any of them reaches the clients of all.
 //
-// Usage: cluster <port> <redis-url>    (SERVER_NAME names the server; the port by default)
+// Usage: cluster <port> <redis-url> [--sharded]    (SERVER_NAME names the server; the port by default)
 // Listens on 127.0.0.1:<port> (0: a free port), prints "listening <port>" when ready, emits
-// nothing on connection.
+// nothing on connection. With --sharded, the cluster speaks as Node's createShardedAdapter (Redis 7
+// sharded Pub/Sub, subscription mode "dynamic") rather than createAdapter: every server of one
+// cluster must use the same mode.
 //
 // Events ("(ack)": the client asks for an acknowledgement):
 //   whoami (ack)                        ack {server, id}
@@ -64,15 +66,17 @@ std::string member_string(const sio::Args& args, const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url>\n", argv[0]);
+  const bool sharded = argc == 4 && std::string(argv[3]) == "--sharded";
+  if (argc != 3 && !sharded) {
+    std::fprintf(stderr, "usage: %s <port> <redis-url> [--sharded]\n", argv[0]);
     return 2;
   }
   const int port = std::atoi(argv[1]);
   sio::redis::ClusterOptions redis;
   redis.logger = log_to_stderr;
+  redis.sharded = sharded;
   if (port < 0 || port > 65535 || !sio::redis::parse_url(argv[2], redis.redis)) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url>   (port 0..65535, redis://host:port)\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <port> <redis-url> [--sharded]   (port 0..65535, redis://host:port)\n", argv[0]);
     return 2;
   }
   const char* name_env = std::getenv("SERVER_NAME");
