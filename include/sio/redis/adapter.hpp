@@ -58,6 +58,12 @@ struct ClusterOptions {
   /// subscription_mode), every answer to `<key>#<nsp>#<uid>#`, the channel of the server that
   /// asked; the server count is `PUBSUB SHARDNUMSUB <key>#<nsp>#`. All the servers of a cluster
   /// use the same mode: a sharded server and a classic one do not hear each other.
+  ///
+  /// \code
+  /// sio::redis::ClusterOptions redis;
+  /// redis.sharded = true;                                            // createShardedAdapter(pub, sub)
+  /// redis.subscription_mode = sio::redis::SubscriptionMode::static_;  // {subscriptionMode: "static"}
+  /// \endcode
   bool sharded = false;
   /// Which channels a sharded Cluster subscribes to; unused otherwise.
   SubscriptionMode subscription_mode = SubscriptionMode::dynamic;
@@ -86,6 +92,13 @@ struct ClusterOptions {
 /// request that waits on other servers ends after ClusterOptions::requests_timeout with
 /// sio::error::timeout and what came. Messages of `@socket.io/redis-emitter` reach this server's
 /// clients too.
+///
+/// With ClusterOptions::sharded, the same operations cross in the wire format of
+/// `createShardedAdapter` instead: socket.io-adapter's ClusterAdapter messages `{uid, nsp, type,
+/// data}` (JSON, or msgpack when they carry binary) by SPUBLISH, see ClusterOptions::sharded and
+/// SubscriptionMode. A request waits for one answer from each other server (the server count
+/// less one) within the operation's timeout() (fetch_sockets, broadcasts with
+/// acknowledgements), or requests_timeout without one (server_side_emit, as Node's 5 s).
 class Cluster {
  public:
   /// Connects to Redis on `ioc`.
@@ -101,7 +114,10 @@ class Cluster {
   /// The factory of the adapters, for ServerOptions::adapter.
   AdapterFactory adapter();
   /// Whether both connections to Redis are up and Redis has confirmed the subscriptions of every
-  /// namespace: what the other servers broadcast from now on reaches this server.
+  /// namespace: what the other servers broadcast from now on reaches this server. In the dynamic
+  /// sharded modes, a room's own channel is subscribed when the room gets its first member here,
+  /// and up() does not wait for it: a broadcast to that room published before Redis has it
+  /// misses this server, as it does with Node's adapter.
   bool up() const noexcept;
   /// Told when up() changes: true once Redis has confirmed every subscription (after each
   /// reconnection too), false when a connection is lost or a new namespace waits for its
