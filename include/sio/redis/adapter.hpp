@@ -57,7 +57,10 @@ struct ClusterOptions {
   /// of a namespace goes by SPUBLISH to `<key>#<nsp>#` (or a room's channel, see
   /// subscription_mode), every answer to `<key>#<nsp>#<uid>#`, the channel of the server that
   /// asked; the server count is `PUBSUB SHARDNUMSUB <key>#<nsp>#`. All the servers of a cluster
-  /// use the same mode: a sharded server and a classic one do not hear each other.
+  /// use the same mode: a sharded server and a classic one do not hear each other. The
+  /// connections go to the one Redis server of `redis`: against a Redis Cluster, whose shards own
+  /// the channels by hash slot, that server must own them all (Redis refuses the others with
+  /// MOVED, and the log says so).
   ///
   /// \code
   /// sio::redis::ClusterOptions redis;
