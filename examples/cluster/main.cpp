@@ -3,10 +3,12 @@
 // and checks that a client of any of them reaches the clients of all. Or, with --threads, a
 // cluster of its own: N servers on N threads of one process (sio::ServerGroup), no Redis.
 //
-// Usage: cluster <port> <redis-url>    (SERVER_NAME names the server; the port by default)
-//        cluster <port> --threads N    (thread i's server is named "<SERVER_NAME>/<i>")
+// Usage: cluster <port> <redis-url> [--sharded]    (SERVER_NAME names the server; the port by default)
+//        cluster <port> --threads N                (thread i's server is named "<SERVER_NAME>/<i>")
 // Listens on 127.0.0.1:<port> (0: a free port), prints "listening <port>" when ready, emits
-// nothing on connection.
+// nothing on connection. With --sharded, the cluster speaks as Node's createShardedAdapter (Redis 7
+// sharded Pub/Sub, subscription mode "dynamic") rather than createAdapter: every server of one
+// cluster must use the same mode.
 //
 // Events ("(ack)": the client asks for an acknowledgement):
 //   whoami (ack)                        ack {server, id}
@@ -188,14 +190,16 @@ int run_threads(unsigned port, std::size_t threads, const std::string& name_pref
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 && !(argc == 4 && std::string(argv[2]) == "--threads")) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url> | %s <port> --threads N\n", argv[0], argv[0]);
+  const bool threads_mode = argc == 4 && std::string(argv[2]) == "--threads";
+  const bool sharded = argc == 4 && std::string(argv[3]) == "--sharded";
+  if (argc != 3 && !threads_mode && !sharded) {
+    std::fprintf(stderr, "usage: %s <port> <redis-url> [--sharded] | %s <port> --threads N\n", argv[0], argv[0]);
     return 2;
   }
   const int port = std::atoi(argv[1]);
   const char* name_env = std::getenv("SERVER_NAME");
   std::string name = name_env && *name_env ? name_env : "";
-  if (argc == 4) {
+  if (threads_mode) {
     const int threads = std::atoi(argv[3]);
     if (port < 0 || port > 65535 || threads < 1 || threads > 64) {
       std::fprintf(stderr, "usage: %s <port> --threads N   (port 0..65535, N 1..64)\n", argv[0]);
@@ -205,8 +209,9 @@ int main(int argc, char** argv) {
   }
   sio::redis::ClusterOptions redis;
   redis.logger = log_to_stderr;
+  redis.sharded = sharded;
   if (port < 0 || port > 65535 || !sio::redis::parse_url(argv[2], redis.redis)) {
-    std::fprintf(stderr, "usage: %s <port> <redis-url>   (port 0..65535, redis://host:port)\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <port> <redis-url> [--sharded]   (port 0..65535, redis://host:port)\n", argv[0]);
     return 2;
   }
   asio::io_context ioc(1);

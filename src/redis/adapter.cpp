@@ -1,28 +1,30 @@
+// The classic adapter of sio::redis::Cluster: @socket.io/redis-adapter's createAdapter wire format
+// (broadcasts by PSUBSCRIBE, requests and responses on channels of their own).
 #include "sio/redis/adapter.hpp"
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
-#include <set>
 #include <utility>
 #include <vector>
 
 #include "sio/adapter/in_memory_adapter.hpp"
 #include "sio/args.hpp"
-#include "sio/detail/random.hpp"
 #include "sio/engineio/frame.hpp"
 #include "sio/protocol/msgpack.hpp"
 #include "sio/protocol/outgoing_packet.hpp"
 #include "sio/protocol/packet.hpp"
+#include "cluster_impl.hpp"
 #include "socket_details_json.hpp"
+#include "wire.hpp"
 
 namespace sio::redis {
 
 namespace {
 
-class RedisAdapter;
-
 namespace msgpack = protocol::msgpack;
+using namespace detail;  // the helpers of wire.hpp
+using detail::Subscription;
 
 /// The request types of @socket.io/redis-adapter.
 enum RequestType : int {
@@ -38,60 +40,7 @@ enum RequestType : int {
   request_broadcast_ack = 9,
 };
 
-void log(const Logger& logger, LogLevel level, const std::string& message) {
-  if (logger) logger(level, message);
-}
-
-// A member of an object, or null.
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return nullptr;
-  const auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string string_member(const rapidjson::Value& object, const char* name) {
-  const rapidjson::Value* v = member(object, name);
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
-
-// Rooms as Node's adapter sends them: strings, or numbers for numeric room names.
-bool read_rooms(const rapidjson::Value* list, std::vector<Room>& out) {
-  if (!list) return true;
-  if (!list->IsArray()) return false;
-  for (const auto& r : list->GetArray()) {
-    if (r.IsString()) {
-      out.emplace_back(r.GetString(), r.GetStringLength());
-    } else if (r.IsNumber()) {
-      std::string text;
-      protocol::append_json(text, r);
-      out.push_back(std::move(text));
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool flag(const rapidjson::Value* flags, const char* name, bool otherwise) {
-  const rapidjson::Value* v = flags ? member(*flags, name) : nullptr;
-  return v && v->IsBool() ? v->GetBool() : otherwise;
-}
-
-// The {rooms, except, flags} of a request or broadcast; false when malformed.
-bool read_options(const rapidjson::Value* raw, BroadcastOptions& opts) {
-  if (!raw || raw->IsNull()) return true;
-  if (!raw->IsObject()) return false;
-  if (!read_rooms(member(*raw, "rooms"), opts.rooms) || !read_rooms(member(*raw, "except"), opts.except)) return false;
-  const rapidjson::Value* flags = member(*raw, "flags");
-  opts.volatile_ = flag(flags, "volatile", false);
-  opts.compress = flag(flags, "compress", true);
-  return true;
-}
-
-void write_rooms(rapidjson::Value& out, const std::vector<Room>& rooms, rapidjson::MemoryPoolAllocator<>& alloc) {
-  out.SetArray();
-  for (const auto& r : rooms) out.PushBack(rapidjson::Value(r.c_str(), static_cast<rapidjson::SizeType>(r.size()), alloc), alloc);
-}
+using detail::write_rooms;  // rooms as JSON; as msgpack below
 
 void write_rooms(msgpack::Writer& w, const std::vector<Room>& rooms) {
   w.array(rooms.size());
@@ -146,146 +95,9 @@ void write_msgpack_packet(msgpack::Writer& w, const protocol::OutgoingPacket& pa
   w.string(packet.nsp());
 }
 
-std::string json_text(const rapidjson::Value& v) {
-  std::string out;
-  protocol::append_json(out, v);
-  return out;
-}
-
-// Args holding one value (a reply, as the Redis adapter forwards only the first argument of
-// each), with its attachments.
-Args one_argument(const rapidjson::Value* value, std::vector<std::string> attachments) {
-  auto packet = std::make_shared<protocol::Packet>();
-  packet->has_data = true;
-  packet->data.SetArray();
-  rapidjson::Value copy;
-  if (value) copy.CopyFrom(*value, packet->data.GetAllocator());
-  packet->data.PushBack(copy, packet->data.GetAllocator());
-  packet->attachments = std::move(attachments);
-  return Args(std::move(packet), 0);
-}
-
-// What a message (request or response) holds: JSON text when it starts with '{', msgpack
-// otherwise, as @socket.io/redis-adapter tells them apart.
-struct Message {
-  rapidjson::MemoryPoolAllocator<> alloc;
-  rapidjson::Document value{&alloc};  // JSON is parsed into it, msgpack read into it
-  std::vector<std::string> attachments;
-  const rapidjson::Value& root() const { return value; }
-};
-
-bool read_message(std::string_view payload, Message& m) {
-  if (!payload.empty() && payload.front() == '{') {
-    m.value.Parse(payload.data(), payload.size());
-    return !m.value.HasParseError() && m.value.IsObject();
-  }
-  return !msgpack::read_all(payload, m.value, m.alloc, &m.attachments) && m.value.IsObject();
-}
-
-}  // namespace
-
-class Cluster::Impl : public std::enable_shared_from_this<Impl> {
- public:
-  Impl(asio::io_context& ioc, ClusterOptions options)
-      : ioc_(ioc), options_(std::move(options)),
-        pub_(ioc, options_.redis, options_.logger, "redis pub"),
-        sub_(ioc, options_.redis, options_.logger, "redis sub") {
-    sub_.on_message([this](std::string_view channel, std::string_view pattern, std::string_view payload) {
-      on_message(channel, pattern, payload);
-    });
-    sub_.on_subscribed([this](std::string_view kind, std::string_view name) {
-      if (kind == "psubscribe" || kind == "subscribe") confirmed_.emplace(name);
-      else if (kind == "punsubscribe" || kind == "unsubscribe") confirmed_.erase(std::string(name));
-      report();
-    });
-    sub_.on_state([this](bool up) {
-      if (!up) confirmed_.clear();
-      report();
-    });
-    pub_.on_state([this](bool) { report(); });
-    pub_.start();
-    sub_.start();
-  }
-
-  // An adapter's broadcast pattern (`<key>#<nsp>#*`) and its request and response channels,
-  // subscribed while it is attached.
-  void attach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
-    by_pattern_[pattern] = adapter;
-    sub_.psubscribe(pattern);
-    for (const auto& c : channels) {
-      by_channel_[c] = adapter;
-      sub_.subscribe(c);
-    }
-    report();
-  }
-  void detach(RedisAdapter* adapter, const std::string& pattern, const std::vector<std::string>& channels) {
-    auto it = by_pattern_.find(pattern);
-    if (it == by_pattern_.end() || it->second != adapter) return;
-    by_pattern_.erase(it);
-    sub_.punsubscribe(pattern);
-    for (const auto& c : channels) {
-      by_channel_.erase(c);
-      sub_.unsubscribe(c);
-    }
-  }
-
-  void close() {
-    pub_.stop();
-    sub_.stop();
-  }
-  void on_state(std::function<void(bool)> handler) {
-    state_handler_ = std::move(handler);
-    reported_ = false;
-    report();
-  }
-  void publish(std::string channel, std::string message, const std::string& what) {
-    pub_.command({"PUBLISH", std::move(channel), std::move(message)},
-                 [logger = options_.logger, what](std::error_code ec, Reply reply) {
-                   if (ec) log(logger, LogLevel::warn, "redis: " + what + " did not reach the other servers: " + ec.message());
-                   else if (reply.is_error()) log(logger, LogLevel::warn, "redis: PUBLISH refused: " + reply.str);
-                 });
-  }
-
-  asio::io_context& ioc() noexcept { return ioc_; }
-  Connection& pub() noexcept { return pub_; }
-  const ClusterOptions& options() const noexcept { return options_; }
-  bool up() const noexcept {
-    if (!pub_.up() || !sub_.up()) return false;
-    for (const auto& entry : by_pattern_)
-      if (confirmed_.find(entry.first) == confirmed_.end()) return false;
-    for (const auto& entry : by_channel_)
-      if (confirmed_.find(entry.first) == confirmed_.end()) return false;
-    return true;
-  }
-  std::string make_uid() { return ids_.next().substr(0, 6); }
-
- private:
-  void on_message(std::string_view channel, std::string_view pattern, std::string_view payload);
-  // Tells the state handler when up() changed since it was last told.
-  void report() {
-    const bool now = up();
-    if (now == reported_) return;
-    reported_ = now;
-    if (state_handler_) state_handler_(now);
-  }
-
-  asio::io_context& ioc_;
-  ClusterOptions options_;
-  Connection pub_;
-  Connection sub_;
-  std::map<std::string, RedisAdapter*, std::less<>> by_pattern_;
-  std::map<std::string, RedisAdapter*, std::less<>> by_channel_;
-  std::set<std::string, std::less<>> confirmed_;  // subscriptions Redis confirmed since the last connect
-  std::function<void(bool)> state_handler_;
-  bool reported_ = false;
-  sio::detail::SidGenerator ids_;
-};
-
-namespace {
-
 /// The adapter of one namespace: this server's room index (InMemoryAdapter), what crosses to the
 /// other servers published on Redis, and what they publish applied here.
-class RedisAdapter final : public InMemoryAdapter {
+class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
  public:
   RedisAdapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster)
       : InMemoryAdapter(host), cluster_(std::move(cluster)), uid_(cluster_->make_uid()),
@@ -294,9 +106,14 @@ class RedisAdapter final : public InMemoryAdapter {
         response_channel_(cluster_->options().key + "-response#" + std::string(host.name()) + "#") {}
   ~RedisAdapter() override { close(); }
 
-  void init() override { cluster_->attach(this, channel_ + "*", channels()); }
+  // Broadcasts come by the pattern `<key>#<nsp>#*`, requests and responses by their channels.
+  void init() override {
+    cluster_->subscribe(this, Subscription::pattern, channel_ + "*");
+    for (const auto& c : channels()) cluster_->subscribe(this, Subscription::channel, c);
+  }
   void close() override {
-    cluster_->detach(this, channel_ + "*", channels());
+    cluster_->unsubscribe(this, Subscription::pattern, channel_ + "*");
+    for (const auto& c : channels()) cluster_->unsubscribe(this, Subscription::channel, c);
     // What waits on other servers ends now; its timers, destroyed, do not call back.
     requests_.clear();
     ack_requests_.clear();
@@ -305,25 +122,14 @@ class RedisAdapter final : public InMemoryAdapter {
   /// The servers subscribed to this namespace's requests (PUBSUB NUMSUB), this one included; 1
   /// when Redis cannot say.
   void server_count(std::function<void(std::size_t)> done) override {
-    cluster_->pub().command({"PUBSUB", "NUMSUB", request_channel_},
-                            [alive = std::weak_ptr<char>(alive_), logger = cluster_->options().logger,
-                             done = std::move(done)](std::error_code ec, Reply reply) {
-                              std::size_t n = 1;
-                              if (!ec && reply.type == Reply::Type::array && reply.elements.size() == 2 &&
-                                  reply.elements[1].type == Reply::Type::integer && reply.elements[1].integer > 0)
-                                n = static_cast<std::size_t>(reply.elements[1].integer);
-                              else
-                                log(logger, LogLevel::warn, "redis: cannot count the servers (" +
-                                                                (ec ? ec.message() : std::string("unexpected reply")) +
-                                                                "): counting this one alone");
-                              if (alive.lock()) done(n);
-                            });
+    cluster_->count_subscribers("NUMSUB", request_channel_, alive_, std::move(done));
   }
 
-  void on_broadcast(std::string_view channel, std::string_view payload);
-  void on_request(std::string_view payload);
-  void on_response(std::string_view payload);
-  bool is_response_channel(std::string_view channel) const { return channel.substr(0, response_channel_.size()) == response_channel_; }
+  void on_message(std::string_view channel, std::string_view pattern, std::string_view payload) override {
+    if (!pattern.empty()) on_broadcast(channel, payload);
+    else if (channel.substr(0, response_channel_.size()) == response_channel_) on_response(payload);
+    else on_request(payload);
+  }
 
  protected:
   void forward_broadcast(const protocol::OutgoingPacket& packet, const BroadcastOptions& opts) override {
@@ -437,6 +243,10 @@ class RedisAdapter final : public InMemoryAdapter {
   }
 
  private:
+  void on_broadcast(std::string_view channel, std::string_view payload);
+  void on_request(std::string_view payload);
+  void on_response(std::string_view payload);
+
   // A request that waits on the other servers.
   struct Request {
     int type = 0;
@@ -462,11 +272,7 @@ class RedisAdapter final : public InMemoryAdapter {
   // Runs `fn` after `after`, unless the adapter is gone or the timer destroyed first.
   template <class F>
   std::unique_ptr<asio::steady_timer> expire_after(std::chrono::milliseconds after, F fn) {
-    auto timer = std::make_unique<asio::steady_timer>(cluster_->ioc(), after);
-    timer->async_wait([alive = std::weak_ptr<char>(alive_), fn = std::move(fn)](const std::error_code& ec) mutable {
-      if (!ec && alive.lock()) fn();
-    });
-    return timer;
+    return cluster_->expire_after(after, alive_, std::move(fn));
   }
 
   // The server count, then `fn(count)`, unless the adapter is gone by then.
@@ -760,33 +566,8 @@ void RedisAdapter::on_response(std::string_view payload) {
 
 }  // namespace
 
-void Cluster::Impl::on_message(std::string_view channel, std::string_view pattern, std::string_view payload) {
-  if (!pattern.empty()) {
-    auto it = by_pattern_.find(pattern);
-    if (it != by_pattern_.end()) it->second->on_broadcast(channel, payload);
-    return;
-  }
-  auto it = by_channel_.find(channel);
-  if (it == by_channel_.end()) return;
-  if (it->second->is_response_channel(channel)) it->second->on_response(payload);
-  else it->second->on_request(payload);
+std::unique_ptr<Adapter> detail::make_classic_adapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster) {
+  return std::make_unique<RedisAdapter>(host, std::move(cluster));
 }
-
-Cluster::Cluster(asio::io_context& ioc, ClusterOptions options)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}
-
-Cluster::~Cluster() = default;
-
-void Cluster::close() { impl_->close(); }
-
-void Cluster::on_state(std::function<void(bool up)> handler) { impl_->on_state(std::move(handler)); }
-
-AdapterFactory Cluster::adapter() {
-  return [impl = impl_](AdapterHost& host) -> std::unique_ptr<Adapter> { return std::make_unique<RedisAdapter>(host, impl); };
-}
-
-bool Cluster::up() const noexcept { return impl_->up(); }
-
-const ClusterOptions& Cluster::options() const noexcept { return impl_->options(); }
 
 }  // namespace sio::redis

@@ -1,8 +1,9 @@
 // A cluster of three servers joined by a redis-server of the test's own: two of sio's
 // examples/cluster and one Node server with @socket.io/redis-adapter (tests/cluster/node_server.js),
 // each on a free loopback port; tests/cluster/cluster.test.js then drives the official client
-// against all three. Then the same script against the threads of one examples/cluster process
-// (--threads), with no Redis. Every child is stopped by its process id.
+// against all three. Once with the classic adapter (createAdapter), once in sharded mode
+// (createShardedAdapter, --sharded). Then the same script against the threads of one
+// examples/cluster process (--threads), with no Redis. Every child is stopped by its process id.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -40,9 +41,9 @@ Started start_server(const std::vector<std::string>& argv, const std::string& na
   return {std::move(process), "http://127.0.0.1:" + line.substr(std::strlen("listening "))};
 }
 
-}  // namespace
-
-TEST_CASE("cluster: sio and Node servers share everything through Redis, and again once Redis is back") {
+// The cluster, its script, Redis stopped and started again, and the script's second part; the
+// servers in sharded mode with `sharded`.
+void run_cluster(bool sharded) {
   const std::string node = sio::test::find_on_path("node");
   if (node.empty()) FAIL("node is not on PATH: run scripts/setup-deps");
   if (!sio::test::is_directory(tests_dir + "/node_modules/@socket.io/redis-adapter"))
@@ -53,10 +54,14 @@ TEST_CASE("cluster: sio and Node servers share everything through Redis, and aga
   REQUIRE(redis.start(error));
   const std::string redis_url = "redis://127.0.0.1:" + std::to_string(redis.port());
 
+  auto with_mode = [sharded](std::vector<std::string> args) {
+    if (sharded) args.push_back("--sharded");
+    return args;
+  };
   std::vector<Started> servers;
-  servers.push_back(start_server({SIO_CLUSTER_SERVER, "0", redis_url}, "sio-a"));
-  servers.push_back(start_server({node, tests_dir + "/node_server.js", "0", redis_url}, "node-b"));
-  servers.push_back(start_server({SIO_CLUSTER_SERVER, "0", redis_url}, "sio-c"));
+  servers.push_back(start_server(with_mode({SIO_CLUSTER_SERVER, "0", redis_url}), "sio-a"));
+  servers.push_back(start_server(with_mode({node, tests_dir + "/node_server.js", "0", redis_url}), "node-b"));
+  servers.push_back(start_server(with_mode({SIO_CLUSTER_SERVER, "0", redis_url}), "sio-c"));
 
   // The script, then, with Redis stopped and started again on its port (the servers keep
   // running), the script's second part.
@@ -87,6 +92,16 @@ TEST_CASE("cluster: sio and Node servers share everything through Redis, and aga
   INFO(report);
   CHECK(first);
   CHECK(second);
+}
+
+}  // namespace
+
+TEST_CASE("cluster: sio and Node servers share everything through Redis, and again once Redis is back") {
+  run_cluster(false);
+}
+
+TEST_CASE("cluster sharded: sio and Node servers share everything through sharded Pub/Sub, and again once Redis is back") {
+  run_cluster(true);
 }
 
 TEST_CASE("cluster: the threads of one sio process share everything, with no Redis") {

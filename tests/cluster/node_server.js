@@ -1,20 +1,22 @@
 // Node's socket.io with @socket.io/redis-adapter 8.3 (default options), serving the same events
 // as sio's examples/cluster, so that the two kinds of server run side by side in one cluster.
 //
-// Usage: node node_server.js <port> <redis-url>   (SERVER_NAME names the server; the port by
-// default). Listens on 127.0.0.1:<port> (0: a free one) and prints "listening <port>" once both
-// Redis clients are connected and subscribed.
+// Usage: node node_server.js <port> <redis-url> [--sharded]   (SERVER_NAME names the server; the
+// port by default). Listens on 127.0.0.1:<port> (0: a free one) and prints "listening <port>" once
+// both Redis clients are connected and subscribed. With --sharded, the adapter is
+// createShardedAdapter's (Redis 7 sharded Pub/Sub, default options) rather than createAdapter's.
 "use strict";
 
 const http = require("http");
 const { Server } = require("socket.io");
-const { createAdapter } = require("@socket.io/redis-adapter");
+const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
 const { createClient } = require("redis");
 
 async function main() {
-  const [port, url] = process.argv.slice(2);
-  if (port === undefined || !url) {
-    console.error("usage: node node_server.js <port> <redis-url>");
+  const [port, url, mode] = process.argv.slice(2);
+  const sharded = mode === "--sharded";
+  if (port === undefined || !url || (mode !== undefined && !sharded)) {
+    console.error("usage: node node_server.js <port> <redis-url> [--sharded]");
     process.exit(2);
   }
   const pub = createClient({ url });
@@ -23,7 +25,9 @@ async function main() {
   await Promise.all([pub.connect(), sub.connect()]);
 
   const httpServer = http.createServer();
-  const io = new Server(httpServer, { adapter: createAdapter(pub, sub), serveClient: false });
+  // The standalone client of the redis package speaks sharded Pub/Sub too (sSubscribe, sPublish).
+  const adapter = sharded ? createShardedAdapter(pub, sub) : createAdapter(pub, sub);
+  const io = new Server(httpServer, { adapter, serveClient: false });
   let name = process.env.SERVER_NAME;
 
   io.on("connection", (socket) => {

@@ -213,6 +213,10 @@ class Adapter {
   /// within `timeout` (sio::error::timeout with those that came).
   virtual void forward_server_side_emit(const protocol::OutgoingPacket& packet, RepliesHandler replies,
                                         std::optional<std::chrono::milliseconds> timeout);
+  /// The room index tells: `room` got its first member here, or lost its last (Node's "create-room",
+  /// "delete-room"; sockets' own rooms too, the socket still registered). Must not change the index.
+  virtual void on_room_created(const Room& /*room*/) {}
+  virtual void on_room_deleted(const Room& /*room*/) {}  ///< See on_room_created().
 
  private:
   AdapterHost& host_;

@@ -21,6 +21,9 @@ namespace sio {
 /// The room named by a socket's own id, which every socket joins on connecting, is a flag of its
 /// entry rather than an entry of the room index: it costs nothing per socket, and reaching a
 /// socket by its id is one lookup.
+///
+/// A room that gets its first member here, or loses its last, is told to on_room_created() /
+/// on_room_deleted() (Node's "create-room" / "delete-room"), sockets' own rooms included.
 class InMemoryAdapter : public Adapter {
  public:
   /// An adapter serving `host`.
@@ -35,13 +38,18 @@ class InMemoryAdapter : public Adapter {
     Member& m = node.second;
     for (const auto& r : rooms) {
       if (r == sid) {
+        if (m.own_room) continue;
         m.own_room = true;
+        if (rooms_.find(r) == rooms_.end()) on_room_created(r);
         continue;
       }
       auto pos = std::lower_bound(m.rooms.begin(), m.rooms.end(), r);
       if (pos != m.rooms.end() && *pos == r) continue;
       m.rooms.insert(pos, r);
-      rooms_[r].insert(&node);
+      auto& members = rooms_[r];
+      const bool created = members.empty() && !in_own_room(r);
+      members.insert(&node);
+      if (created) on_room_created(r);
     }
   }
   /// Removes socket `sid` from `room`.
@@ -50,7 +58,9 @@ class InMemoryAdapter : public Adapter {
     if (it == sids_.end()) return;
     Member& m = it->second;
     if (room == sid) {
+      if (!m.own_room) return;
       m.own_room = false;
+      if (rooms_.find(room) == rooms_.end()) on_room_deleted(room);
       return;
     }
     auto pos = std::lower_bound(m.rooms.begin(), m.rooms.end(), room);
@@ -63,6 +73,10 @@ class InMemoryAdapter : public Adapter {
     auto it = sids_.find(sid);
     if (it == sids_.end()) return;
     for (const auto& r : it->second.rooms) remove_from_room(r, &*it);
+    if (it->second.own_room && rooms_.find(sid) == rooms_.end()) {
+      it->second.own_room = false;
+      on_room_deleted(sid);
+    }
     sids_.erase(it);
   }
   /// The rooms socket `sid` is in, its own id first when it is in that room.
@@ -83,11 +97,7 @@ class InMemoryAdapter : public Adapter {
     return std::binary_search(it->second.rooms.begin(), it->second.rooms.end(), room);
   }
   /// Whether `room` has a member on this server (a socket's own id is the room of that socket).
-  bool has_room(const Room& room) const {
-    if (rooms_.find(room) != rooms_.end()) return true;
-    auto own = sids_.find(room);
-    return own != sids_.end() && own->second.own_room;
-  }
+  bool has_room(const Room& room) const { return rooms_.find(room) != rooms_.end() || in_own_room(room); }
   /// The namespace's pointer for socket `sid`, or null.
   void* find_socket(const SocketId& sid) const override {
     auto it = sids_.find(sid);
@@ -162,11 +172,19 @@ class InMemoryAdapter : public Adapter {
     if (own != sids_.end() && own->second.own_room) fn(&*own);
   }
 
+  // Whether socket `sid` is in the room of its own id.
+  bool in_own_room(const SocketId& sid) const {
+    auto own = sids_.find(sid);
+    return own != sids_.end() && own->second.own_room;
+  }
+
   void remove_from_room(const Room& room, const Node* node) {
     auto it = rooms_.find(room);
     if (it == rooms_.end()) return;
     it->second.erase(node);
-    if (it->second.empty()) rooms_.erase(it);
+    if (!it->second.empty()) return;
+    rooms_.erase(it);
+    if (!in_own_room(room)) on_room_deleted(room);
   }
 
   std::unordered_map<Room, std::unordered_set<const Node*>> rooms_;

@@ -28,14 +28,48 @@ class io_context;
 
 namespace sio::redis {
 
+/// Which channels a Cluster in sharded mode subscribes to (the `subscriptionMode` option of
+/// Node's `createShardedAdapter`).
+enum class SubscriptionMode {
+  /// "static": one channel a namespace, `<key>#<nsp>#`, that every message goes through.
+  static_,
+  /// "dynamic" (the default): a broadcast to one room that is not a socket id goes through the
+  /// room's own channel, `<key>#<nsp>#<room>#`, which a server subscribes to while the room has
+  /// members there, so that servers without members never see it. A "socket id" is what looks
+  /// like one to Node, a name of 20 characters.
+  dynamic,
+  /// "dynamic-private": the same for every room, sockets' own rooms included (a channel per
+  /// socket: more subscriptions, fewer messages for direct messages).
+  dynamic_private,
+};
+
 /// Settings of a Cluster; the defaults are `@socket.io/redis-adapter`'s.
 struct ClusterOptions {
   /// Where Redis is (parse_url() reads a `redis://` URL into it).
   ConnectionOptions redis;
-  /// The prefix of the channels (the adapter's `key` option): broadcasts go to
-  /// `<key>#<namespace>#` (or `<key>#<namespace>#<room>#` for one room), requests to
-  /// `<key>-request#<namespace>#`, responses to `<key>-response#<namespace>#`.
+  /// The prefix of the channels (the adapter's `key` option; in sharded mode, the
+  /// `channelPrefix` option): broadcasts go to `<key>#<namespace>#` (or
+  /// `<key>#<namespace>#<room>#` for one room), requests to `<key>-request#<namespace>#`,
+  /// responses to `<key>-response#<namespace>#`. In sharded mode, see `sharded`.
   std::string key = "socket.io";
+  /// Sharded Pub/Sub (Redis 7 and later): the wire format of Node's `createShardedAdapter(pub,
+  /// sub, {channelPrefix: key, subscriptionMode})` rather than `createAdapter`'s. Every message
+  /// of a namespace goes by SPUBLISH to `<key>#<nsp>#` (or a room's channel, see
+  /// subscription_mode), every answer to `<key>#<nsp>#<uid>#`, the channel of the server that
+  /// asked; the server count is `PUBSUB SHARDNUMSUB <key>#<nsp>#`. All the servers of a cluster
+  /// use the same mode: a sharded server and a classic one do not hear each other. The
+  /// connections go to the one Redis server of `redis`: against a Redis Cluster, whose shards own
+  /// the channels by hash slot, that server must own them all (Redis refuses the others with
+  /// MOVED, and the log says so).
+  ///
+  /// \code
+  /// sio::redis::ClusterOptions redis;
+  /// redis.sharded = true;                                            // createShardedAdapter(pub, sub)
+  /// redis.subscription_mode = sio::redis::SubscriptionMode::static_;  // {subscriptionMode: "static"}
+  /// \endcode
+  bool sharded = false;
+  /// Which channels a sharded Cluster subscribes to; unused otherwise.
+  SubscriptionMode subscription_mode = SubscriptionMode::dynamic;
   /// How long a request to the other servers waits for their answers (`requestsTimeout`).
   std::chrono::milliseconds requests_timeout{5'000};
   /// Where log lines go (Redis lost and found again, messages that could not be read); silent
@@ -61,6 +95,13 @@ struct ClusterOptions {
 /// request that waits on other servers ends after ClusterOptions::requests_timeout with
 /// sio::error::timeout and what came. Messages of `@socket.io/redis-emitter` reach this server's
 /// clients too.
+///
+/// With ClusterOptions::sharded, the same operations cross in the wire format of
+/// `createShardedAdapter` instead: socket.io-adapter's ClusterAdapter messages `{uid, nsp, type,
+/// data}` (JSON, or msgpack when they carry binary) by SPUBLISH, see ClusterOptions::sharded and
+/// SubscriptionMode. A request waits for one answer from each other server (the server count
+/// less one) within the operation's timeout() (fetch_sockets, broadcasts with
+/// acknowledgements), or requests_timeout without one (server_side_emit, as Node's 5 s).
 class Cluster {
  public:
   /// Connects to Redis on `ioc`.
@@ -76,7 +117,10 @@ class Cluster {
   /// The factory of the adapters, for ServerOptions::adapter.
   AdapterFactory adapter();
   /// Whether both connections to Redis are up and Redis has confirmed the subscriptions of every
-  /// namespace: what the other servers broadcast from now on reaches this server.
+  /// namespace: what the other servers broadcast from now on reaches this server. In the dynamic
+  /// sharded modes, a room's own channel is subscribed when the room gets its first member here,
+  /// and up() does not wait for it: a broadcast to that room published before Redis has it
+  /// misses this server, as it does with Node's adapter.
   bool up() const noexcept;
   /// Told when up() changes: true once Redis has confirmed every subscription (after each
   /// reconnection too), false when a connection is lost or a new namespace waits for its
@@ -85,7 +129,8 @@ class Cluster {
   /// The options in force.
   const ClusterOptions& options() const noexcept;
 
-  /// The connections and the adapters' registry, shared with the adapters (src/redis/adapter.cpp).
+  /// The connections and which adapter each subscription serves, shared with the adapters
+  /// (src/redis/cluster_impl.hpp).
   class Impl;
 
  private:

@@ -175,3 +175,42 @@ TEST_CASE("InMemoryAdapter::rooms lists the rooms with members here, each once")
   const auto first = host.new_ack_id();
   CHECK(host.new_ack_id() == first + 1);
 }
+
+namespace {
+
+// Records the room index's events, and whether each socket was still registered then.
+struct RoomEvents final : sio::InMemoryAdapter {
+  using InMemoryAdapter::InMemoryAdapter;
+  std::vector<std::string> events;
+  void on_room_created(const sio::Room& room) override { events.push_back("+" + room); }
+  void on_room_deleted(const sio::Room& room) override {
+    events.push_back("-" + room + (find_socket(room) ? " (registered)" : ""));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("InMemoryAdapter tells when a room gets its first member here and loses its last") {
+  Host host;
+  RoomEvents a(host);
+  a.add_socket("a", host.socket("a"));
+  a.add_socket("b", host.socket("b"));
+  a.add_all("a", {"a", "r"});
+  a.add_all("b", {"b", "r", "a"});  // r and a's own room exist already
+  CHECK(a.events == std::vector<std::string>{"+a", "+r", "+b"});
+  a.events.clear();
+
+  a.add_all("a", {"r"});  // already in: nothing
+  a.del("a", "r");        // b is still in r
+  CHECK(a.events.empty());
+  a.del("a", "a");  // b is still in the room named "a"
+  CHECK(a.events.empty());
+  a.del("b", "a");
+  CHECK(a.events == std::vector<std::string>{"-a (registered)"});
+  a.events.clear();
+
+  // A disconnecting socket takes its rooms with it, its own one while it is still registered.
+  a.del_all("b");
+  CHECK(a.events == std::vector<std::string>{"-r", "-b (registered)"});
+  CHECK(a.rooms().empty());
+}

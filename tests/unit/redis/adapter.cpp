@@ -14,10 +14,15 @@
 #include "sio/server.hpp"
 #include "sio/transport/memory.hpp"
 #include "support/redis_server.hpp"
+#include "unit/redis/cluster_pair.hpp"
 #include "unit/support/sio_client.hpp"
 
 using namespace std::chrono_literals;
 using sio::test::Client;
+using sio::test::cluster_options;
+using sio::test::frames;
+using sio::test::unhex;
+using Pair = sio::test::ClusterPair;
 
 namespace {
 
@@ -31,65 +36,6 @@ const char* const node_room_broadcast =
 const char* const emitter_binary_broadcast =
     "93a7656d697474657283a47479706502a46461746192a165c40107a36e7370a52f6368617483a5726f6f6d7390a5666c61677380a66578"
     "6365707490";
-
-std::string unhex(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < text.size(); i += 2) out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
-  return out;
-}
-
-sio::redis::ClusterOptions cluster_options(const sio::test::RedisServer& redis, std::vector<std::string>* log = nullptr) {
-  sio::redis::ClusterOptions o;
-  o.redis.port = redis.port();
-  o.redis.reconnect_delay = 10ms;
-  o.redis.max_reconnect_delay = 100ms;
-  if (log) o.logger = [log](sio::LogLevel, std::string_view m) { log->emplace_back(m); };
-  return o;
-}
-
-// Two servers, A and B, on memory transports, each with its Redis clients, all on one io_context.
-struct Pair {
-  explicit Pair(const sio::test::RedisServer& redis)
-      : cluster_a(ioc, cluster_options(redis, &log)), cluster_b(ioc, cluster_options(redis, &log)) {}
-  asio::io_context ioc;
-  std::vector<std::string> log;
-  sio::redis::Cluster cluster_a;
-  sio::redis::Cluster cluster_b;
-  sio::transport::memory ta{ioc}, tb{ioc};
-  sio::ServerOptions options(sio::redis::Cluster& c) {
-    sio::ServerOptions o;
-    o.adapter = c.adapter();
-    return o;
-  }
-  sio::Server<sio::transport::memory> a{ta, options(cluster_a)};
-  sio::Server<sio::transport::memory> b{tb, options(cluster_b)};
-
-  // Runs Redis's I/O and both servers until `done()` holds, for `limit` at most.
-  template <class Pred>
-  bool run_until(Pred done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      ta.run_pending();
-      tb.run_pending();
-      if (done()) return true;
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      if (ioc.stopped()) ioc.restart();
-      ioc.run_one_for(5ms);
-    }
-  }
-  // Both clusters up and subscribed.
-  void ready() { REQUIRE(run_until([&] { return cluster_a.up() && cluster_b.up(); })); }
-};
-
-// Frames of `c` until it has `n` of them (more may come after).
-std::vector<std::string> frames(Pair& p, Client& c, std::size_t n) {
-  std::vector<std::string> got;
-  p.run_until([&] {
-    for (auto& f : c.drain()) got.push_back(std::move(f));
-    return got.size() >= n;
-  });
-  return got;
-}
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "sio/redis/connection.hpp"
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -166,7 +167,11 @@ TEST_CASE("redis::Connection: subscriptions receive messages, patterns and shard
     got.push_back({std::string(ch), std::string(pattern), std::string(payload)});
   });
   int confirmed = 0;
-  sub.on_subscribed([&](std::string_view, std::string_view) { ++confirmed; });
+  std::vector<std::string> kinds;
+  sub.on_subscribed([&](std::string_view kind, std::string_view name) {
+    ++confirmed;
+    kinds.push_back(std::string(kind) + " " + std::string(name));
+  });
   // Subscriptions made before the connection is up are made once it is.
   sub.subscribe("plain");
   sub.psubscribe("room#*");
@@ -194,6 +199,12 @@ TEST_CASE("redis::Connection: subscriptions receive messages, patterns and shard
   sub.unsubscribe("plain");
   REQUIRE(run_until(ioc, [&] { return confirmed == 4; }));
   CHECK(run_command(ioc, pub, {"PUBLISH", "plain", "gone"}).reply.integer == 0);
+  sub.sunsubscribe("shard");
+  REQUIRE(run_until(ioc, [&] { return confirmed == 5; }));
+  CHECK(run_command(ioc, pub, {"SPUBLISH", "shard", "gone"}).reply.integer == 0);
+  std::sort(kinds.begin(), kinds.begin() + 3);  // the first three in any order
+  CHECK(kinds == std::vector<std::string>{"psubscribe room#*", "ssubscribe shard", "subscribe plain", "unsubscribe plain",
+                                          "sunsubscribe shard"});
 }
 
 TEST_CASE("redis::Connection: while Redis is away commands fail at once, and it comes back by itself") {
