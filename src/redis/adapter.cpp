@@ -112,10 +112,14 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
     for (const auto& c : channels()) cluster_->subscribe(this, Subscription::channel, c);
   }
   void close() override {
+    if (closed_) return;
+    closed_ = true;
     cluster_->unsubscribe(this, Subscription::pattern, channel_ + "*");
     for (const auto& c : channels()) cluster_->unsubscribe(this, Subscription::channel, c);
-    // What waits on other servers ends now; its timers, destroyed, do not call back.
-    requests_.clear();
+    // What waits on other servers ends now: a request completes with sio::error::server_gone
+    // (later, on the io_context); replies of a broadcast with acks stop coming, and its own
+    // timeout ends it.
+    detail::end_requests(cluster_->ioc(), requests_);
     ack_requests_.clear();
   }
 
@@ -173,6 +177,7 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
 
   void forward_fetch_sockets(const BroadcastOptions& opts, FetchHandler done) override {
     ask_others([this, opts, done = std::move(done)](std::size_t servers) mutable {
+      if (closed_) return done(make_error_code(error::server_gone), {});  // closed while counting
       if (servers <= 1) return done({}, {});
       const std::string id = cluster_->make_uid();
       auto& r = requests_[id];
@@ -222,6 +227,7 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
       return;
     }
     ask_others([this, data, timeout, replies = std::move(replies)](std::size_t servers) mutable {
+      if (closed_) return replies(make_error_code(error::server_gone), {});  // closed while counting
       if (servers <= 1) return replies({}, {});
       const std::string id = cluster_->make_uid();
       auto& r = requests_[id];
@@ -334,6 +340,7 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
   std::string response_channel_;  // <key>-response#<nsp>#
   std::map<std::string, Request, std::less<>> requests_;
   std::map<std::string, AckRequest, std::less<>> ack_requests_;
+  bool closed_ = false;
   // Callbacks that outlive the adapter (replies of Redis, timers) check it is still there.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 };

@@ -3,6 +3,8 @@
 // and which adapter each subscription's messages go to. The adapters of src/redis/adapter.cpp
 // (classic) and src/redis/sharded_adapter.cpp share one. Internal to sio::redis.
 
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -13,6 +15,7 @@
 #include <string_view>
 
 #include "sio/detail/random.hpp"
+#include "sio/error.hpp"
 #include "sio/redis/adapter.hpp"
 #include "sio/redis/connection.hpp"
 
@@ -98,6 +101,22 @@ class Cluster::Impl : public std::enable_shared_from_this<Impl> {
 };
 
 namespace detail {
+
+/// Ends the requests that an adapter which closes waits on (`requests`: id → a value with
+/// `fetch_done` and `sse_done`): each completes with sio::error::server_gone, posted on `ioc`
+/// rather than run inside the close, as Asio's operations do. Their timers go with them.
+template <class Requests>
+void end_requests(asio::io_context& ioc, Requests& requests) {
+  for (auto& entry : requests) {
+    auto& r = entry.second;
+    asio::post(ioc, [fetch = std::move(r.fetch_done), sse = std::move(r.sse_done)] {
+      const auto ec = make_error_code(error::server_gone);
+      if (fetch) fetch(ec, {});
+      if (sse) sse(ec, {});
+    });
+  }
+  requests.clear();
+}
 
 /// The adapter of @socket.io/redis-adapter's createAdapter (src/redis/adapter.cpp).
 std::unique_ptr<Adapter> make_classic_adapter(AdapterHost& host, std::shared_ptr<Cluster::Impl> cluster);

@@ -135,8 +135,10 @@ class ShardedAdapter final : public InMemoryAdapter, public Subscriber {
     cluster_->unsubscribe(this, Subscription::shard_channel, response_channel_);
     for (const auto& room : rooms())
       if (has_own_channel(room)) cluster_->unsubscribe(this, Subscription::shard_channel, room_channel(room));
-    // What waits on other servers ends now; its timers, destroyed, do not call back.
-    requests_.clear();
+    // What waits on other servers ends now: a request completes with sio::error::server_gone
+    // (later, on the io_context); replies of a broadcast with acks stop coming, and its own
+    // timeout ends it.
+    detail::end_requests(cluster_->ioc(), requests_);
     ack_requests_.clear();
   }
 
@@ -200,6 +202,7 @@ class ShardedAdapter final : public InMemoryAdapter, public Subscriber {
   void forward_fetch_sockets(const BroadcastOptions& opts, FetchHandler done) override {
     // The server count, then the request; neither runs once the adapter is gone.
     server_count([this, opts, done = std::move(done)](std::size_t servers) mutable {
+      if (closed_) return done(make_error_code(error::server_gone), {});  // closed while counting
       if (servers <= 1) return done({}, {});
       const std::string id = cluster_->make_uid(16);
       auto& r = requests_[id];
@@ -234,6 +237,7 @@ class ShardedAdapter final : public InMemoryAdapter, public Subscriber {
                                 std::optional<std::chrono::milliseconds> timeout) override {
     if (!replies) return publish_server_side_emit(packet, {});
     server_count([this, packet, timeout, replies = std::move(replies)](std::size_t servers) mutable {
+      if (closed_) return replies(make_error_code(error::server_gone), {});  // closed while counting
       if (servers <= 1) return replies({}, {});
       const std::string id = cluster_->make_uid(16);
       auto& r = requests_[id];

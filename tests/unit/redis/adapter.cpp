@@ -402,4 +402,19 @@ TEST_CASE("redis::Cluster: a server that does not answer makes requests time out
   });
   REQUIRE(run_until([&] { return done; }));
   CHECK(ec == sio::error::timeout);
+
+  // A request still waiting for the other servers when the server closes completes, with
+  // server_gone (the sharded test closes while the servers are counted).
+  bool asked = false;
+  mute.on_message([&](std::string_view, std::string_view, std::string_view) { asked = true; });
+  done = false;
+  io.fetch_sockets([&](std::error_code e, std::vector<sio::RemoteSocket>) {
+    ec = e;
+    done = true;
+  });
+  REQUIRE(run_until([&] { return asked; }));
+  CHECK_FALSE(done);
+  io.close();
+  REQUIRE(run_until([&] { return done; }));
+  CHECK(ec == sio::error::server_gone);
 }

@@ -544,4 +544,15 @@ TEST_CASE("redis::Cluster sharded: a server that does not answer makes requests 
   REQUIRE(p.run_until([&] { return done; }));
   CHECK(ec == sio::error::timeout);
   CHECK(replies == 1);
+
+  // A request still waiting when the server closes (here: for the server count) completes,
+  // with server_gone.
+  done = false;
+  p.a.server_side_emit("anyone", [&](std::error_code e, std::vector<sio::Args>) {
+    ec = e;
+    done = true;
+  });
+  p.a.close();
+  REQUIRE(p.run_until([&] { return done; }));
+  CHECK(ec == sio::error::server_gone);
 }
