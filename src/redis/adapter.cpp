@@ -321,11 +321,11 @@ class RedisAdapter final : public InMemoryAdapter, public detail::Subscriber {
     });
   }
 
-  // An answer to a request, on the shared response channel (publishOnSpecificResponseChannel is
-  // the requester's choice, and Node's default is off).
-  template <class Fill>
-  void respond_json(Fill fill) {
-    publish_json(response_channel_, fill);
+  // Where the answers to a request of server `asker` go: the shared response channel, or the
+  // asker's own with ClusterOptions::publish_on_specific_response_channel.
+  std::string response_channel_of(const std::string& asker) const {
+    if (!cluster_->options().publish_on_specific_response_channel || asker.empty()) return response_channel_;
+    return response_channel_ + asker + "#";
   }
 
   void unreadable(std::string_view channel, std::size_t bytes, const char* why) const {
@@ -390,6 +390,7 @@ void RedisAdapter::on_request(std::string_view payload) {
   const rapidjson::Value* type = member(r, "type");
   if (!type || !type->IsInt()) return unreadable(request_channel_, payload.size(), "a request without a type");
   const std::string id = string_member(r, "requestId");
+  const std::string answers = response_channel_of(string_member(r, "uid"));
   BroadcastOptions opts;
   const rapidjson::Value* raw_opts = member(r, "opts");
   if (!read_options(raw_opts, opts)) return unreadable(request_channel_, payload.size(), "opts is not {rooms, except}");
@@ -402,7 +403,7 @@ void RedisAdapter::on_request(std::string_view payload) {
       BroadcastOptions selection;
       selection.rooms = std::move(rooms);
       const auto ids = this->sockets(selection);
-      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+      publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
         out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
         rapidjson::Value list;
         write_rooms(list, ids, alloc);
@@ -413,7 +414,7 @@ void RedisAdapter::on_request(std::string_view payload) {
     case request_all_rooms: {
       if (requests_.count(id)) return;
       const auto all = rooms();
-      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+      publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
         out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
         rapidjson::Value list;
         write_rooms(list, all, alloc);
@@ -439,7 +440,7 @@ void RedisAdapter::on_request(std::string_view payload) {
       else if (t == request_remote_leave) local_del_sockets(opts, rooms);
       else local_disconnect_sockets(opts, flag(&r, "close", false));
       if (!raw_opts)
-        respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+        publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
           out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
         });
       return;
@@ -447,7 +448,7 @@ void RedisAdapter::on_request(std::string_view payload) {
     case request_remote_fetch: {
       if (requests_.count(id)) return;  // our own
       const auto found = local_fetch_sockets(opts);
-      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+      publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
         out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
         rapidjson::Value list(rapidjson::kArrayType);
         for (const auto& s : found) {
@@ -468,11 +469,11 @@ void RedisAdapter::on_request(std::string_view payload) {
                                             json_text(*data));
       std::function<void(const Args&)> reply;
       if (!id.empty()) {
-        // The first argument of the handler's reply, once, on the shared response channel.
-        reply = [alive = std::weak_ptr<char>(alive_), this, id, answered = false](const Args& args) mutable {
+        // The first argument of the handler's reply, once, where the asker reads answers.
+        reply = [alive = std::weak_ptr<char>(alive_), this, id, answers, answered = false](const Args& args) mutable {
           if (answered || !alive.lock()) return;
           answered = true;
-          respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+          publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
             out.AddMember("type", static_cast<int>(request_server_side_emit), alloc);
             out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
             rapidjson::Value arg;
@@ -495,7 +496,7 @@ void RedisAdapter::on_request(std::string_view payload) {
       const protocol::OutgoingPacket out(protocol::PacketType::event, std::string(host().name()), host().new_ack_id(),
                                          json_text(*data), std::move(frames));
       const std::size_t reached = local_broadcast_with_ack(
-          out, opts, [alive = std::weak_ptr<char>(alive_), this, id](std::error_code ec, const Args& args) {
+          out, opts, [alive = std::weak_ptr<char>(alive_), this, id, answers](std::error_code ec, const Args& args) {
             if (ec || !alive.lock()) return;  // a client that did not answer: the requester times it out
             std::string message;
             msgpack::Writer w(message);
@@ -512,9 +513,9 @@ void RedisAdapter::on_request(std::string_view payload) {
               if (args.packet()) attachments = args.packet()->attachments;
               w.value(args[0], &attachments);
             }
-            cluster_->publish(response_channel_, std::move(message), "a reply to a broadcast with acks");
+            cluster_->publish(answers, std::move(message), "a reply to a broadcast with acks");
           });
-      respond_json([&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
+      publish_json(answers, [&](rapidjson::Value& out, rapidjson::MemoryPoolAllocator<>& alloc) {
         out.AddMember("type", static_cast<int>(request_broadcast_client_count), alloc);
         out.AddMember("requestId", rapidjson::Value(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), alloc), alloc);
         out.AddMember("clientCount", static_cast<std::uint64_t>(reached), alloc);

@@ -72,6 +72,13 @@ struct ClusterOptions {
   SubscriptionMode subscription_mode = SubscriptionMode::dynamic;
   /// How long a request to the other servers waits for their answers (`requestsTimeout`).
   std::chrono::milliseconds requests_timeout{5'000};
+  /// Where this server answers the requests of others, in the classic mode (Node's
+  /// `publishOnSpecificResponseChannel`): false, Node's default, publishes every answer on the
+  /// shared `<key>-response#<namespace>#`, which every server reads; true publishes it on the
+  /// asker's own `<key>-response#<namespace>#<uid>#`, so that the others do not read and drop
+  /// answers that are not theirs. Either way this server reads answers on both, so servers of one
+  /// cluster may differ in this. The sharded mode always answers on the asker's channel.
+  bool publish_on_specific_response_channel = false;
   /// Where log lines go (Redis lost and found again, messages that could not be read); silent
   /// when empty.
   Logger logger;

@@ -418,3 +418,55 @@ TEST_CASE("redis::Cluster: a server that does not answer makes requests time out
   REQUIRE(run_until([&] { return done; }));
   CHECK(ec == sio::error::server_gone);
 }
+
+TEST_CASE("redis::Cluster: publish_on_specific_response_channel answers on the asker's own channel") {
+  sio::test::RedisServer redis;
+  std::string error;
+  REQUIRE(redis.start(error));
+  Pair p(redis, [](sio::redis::ClusterOptions& o) { o.publish_on_specific_response_channel = true; });
+  p.b.sockets().on("ping", [](sio::Args, sio::Ack ack) {
+    if (ack) ack("pong");
+  });
+  p.b.on("connection", [](sio::Socket) {});
+  Client b1(p.tb);
+  const std::string id_b = b1.connect();
+  p.ready();
+  // Every answer, on whichever response channel.
+  sio::redis::Connection listener(p.ioc, p.cluster_a.options().redis);
+  std::vector<std::string> channels;
+  bool listening = false;
+  listener.on_message([&](std::string_view channel, std::string_view, std::string_view) { channels.emplace_back(channel); });
+  listener.on_subscribed([&](std::string_view, std::string_view) { listening = true; });
+  listener.psubscribe("socket.io-response#/#*");
+  listener.start();
+  REQUIRE(p.run_until([&] { return listening; }));
+
+  std::vector<sio::RemoteSocket> found;
+  bool fetched = false;
+  p.a.fetch_sockets([&](std::error_code ec, std::vector<sio::RemoteSocket> s) {
+    CHECK_FALSE(ec);
+    found = std::move(s);
+    fetched = true;
+  });
+  REQUIRE(p.run_until([&] { return fetched; }));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id() == id_b);
+
+  std::vector<std::string> replies;
+  bool replied = false;
+  p.a.server_side_emit("ping", [&](std::error_code ec, std::vector<sio::Args> r) {
+    CHECK_FALSE(ec);
+    for (auto& a : r) replies.push_back(a.get<std::string>(0));
+    replied = true;
+  });
+  REQUIRE(p.run_until([&] { return replied && channels.size() >= 2; }));
+  CHECK(replies == std::vector<std::string>{"pong"});
+  // Both answers went to A's own channel, none to the shared one.
+  REQUIRE(channels.size() == 2);
+  for (const auto& c : channels) {
+    CHECK(c.rfind("socket.io-response#/#", 0) == 0);
+    CHECK(c.size() > std::string("socket.io-response#/#").size());
+    CHECK(c.back() == '#');
+  }
+  CHECK(channels[0] == channels[1]);
+}
