@@ -282,7 +282,7 @@ class Client : public std::enable_shared_from_this<Client> {
   std::uint32_t mask_seed_;
 };
 
-/// The generator: the io_context, the server's address, the counters every client updates.
+/// The generator: the io_context, the servers' addresses, the counters every client updates.
 class Generator {
  public:
   Generator(const std::vector<std::uint16_t>& ports, std::vector<pid_t> server_pids, pid_t redis_pid,
@@ -362,8 +362,8 @@ class Generator {
   }
   bool has_redis() const noexcept { return redis_pid_ > 0; }
 
-  /// Waits until the server has used less than 1% of a core over 300 ms (it has finished with
-  /// what came before), at most `limit` seconds. False if it never settled.
+  /// Waits until the server (the servers together) has used less than 1% of a core over 300 ms
+  /// (it has finished with what came before), at most `limit` seconds. False if it never settled.
   bool wait_server_quiet(double limit = 15) {
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
     double last = servers_cpu_seconds();
