@@ -13,6 +13,15 @@
 // threads, /proc/PID/task/*/schedstat), so the figures hold even when this generator saturates
 // its core; the generator reports its own CPU beside it.
 //
+// Across servers: with several ports (`--port A,B` or `--port A --port B`) and as many server
+// process ids, in the same order, the clients are dealt to the servers in turn (client i to
+// server i mod n). The client that sends the broadcast requests is client 0, so the broadcasts
+// are asked of the first server, which must carry them to the others (Redis, say) for every
+// receiver to get them. Server CPU and RSS are then those of all the servers summed; the
+// broadcast lines give each server's share too. With --redis-pid, the CPU of that process (the
+// broker between the servers) is reported beside them, not in the servers' sum. With one port,
+// nothing changes.
+//
 // With --tls every client speaks TLS to the server (WSS), in every scenario: the TLS handshake
 // comes between the TCP connect and the WebSocket upgrade. Built without OpenSSL (SIO_BENCH_TLS
 // undefined), the generator refuses --tls.
@@ -122,11 +131,13 @@ double self_cpu_seconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/// A point in time with the CPU both processes had used by then.
+/// A point in time with the CPU the processes had used by then.
 struct Sample {
   Clock::time_point time;
-  double server_cpu = 0;
+  double server_cpu = 0;            ///< Every server's, summed.
   double self_cpu = 0;
+  std::vector<double> each_server;  ///< Each server's, in the order of their ports.
+  double redis_cpu = 0;             ///< The --redis-pid process's, or 0.
 };
 
 // ---- statistics -----------------------------------------------------------------------------
@@ -251,6 +262,7 @@ class Client : public std::enable_shared_from_this<Client> {
   void fail(const std::string& why);
 
   Generator& gen_;
+  const tcp::endpoint& server_;  // the generator's: one of its servers
   tcp::socket socket_;
 #ifdef SIO_BENCH_TLS
   // Over TLS, the stream every read and write goes through (socket_ under it); null in plain
@@ -270,12 +282,14 @@ class Client : public std::enable_shared_from_this<Client> {
   std::uint32_t mask_seed_;
 };
 
-/// The generator: the io_context, the server's address, the counters every client updates.
+/// The generator: the io_context, the servers' addresses, the counters every client updates.
 class Generator {
  public:
-  Generator(std::uint16_t port, pid_t server_pid, int source_addresses, bool tls)
-      : work_(asio::make_work_guard(ioc_)), server_(asio::ip::make_address_v4("127.0.0.1"), port),
-        server_pid_(server_pid), source_count_(source_addresses) {
+  Generator(const std::vector<std::uint16_t>& ports, std::vector<pid_t> server_pids, pid_t redis_pid,
+            int source_addresses, bool tls)
+      : work_(asio::make_work_guard(ioc_)), server_pids_(std::move(server_pids)), redis_pid_(redis_pid),
+        source_count_(source_addresses) {
+    for (const std::uint16_t port : ports) servers_.emplace_back(asio::ip::make_address_v4("127.0.0.1"), port);
 #ifdef SIO_BENCH_TLS
     if (tls) {
       tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -293,8 +307,19 @@ class Generator {
   /// The client TLS context when clients connect over TLS, else null.
   asio::ssl::context* tls() const noexcept { return tls_.get(); }
 #endif
-  const tcp::endpoint& server() const noexcept { return server_; }
-  pid_t server_pid() const noexcept { return server_pid_; }
+  /// The server client `index` connects to: the servers take the clients in turn.
+  const tcp::endpoint& server_for(std::size_t index) const noexcept { return servers_[index % servers_.size()]; }
+  std::size_t server_count() const noexcept { return servers_.size(); }
+  /// The servers' resident set sizes summed, in KiB; -1 if one is unreadable.
+  long server_rss_kib() const {
+    long sum = 0;
+    for (const pid_t pid : server_pids_) {
+      const long rss = process_rss_kib(pid);
+      if (rss < 0) return -1;
+      sum += rss;
+    }
+    return sum;
+  }
 
   /// The source address new connections bind to (127.0.0.x); moves on when ports run out.
   asio::ip::address_v4 source_address() const {
@@ -324,24 +349,39 @@ class Generator {
     run_until([&] { return Clock::now() >= until; }, s + 1);
   }
 
-  Sample sample() const { return Sample{Clock::now(), process_cpu_seconds(server_pid_), self_cpu_seconds()}; }
+  Sample sample() const {
+    Sample s;
+    s.time = Clock::now();
+    for (const pid_t pid : server_pids_) {
+      s.each_server.push_back(process_cpu_seconds(pid));
+      s.server_cpu += s.each_server.back();
+    }
+    s.self_cpu = self_cpu_seconds();
+    if (redis_pid_ > 0) s.redis_cpu = process_cpu_seconds(redis_pid_);
+    return s;
+  }
+  bool has_redis() const noexcept { return redis_pid_ > 0; }
 
-  /// Waits until the server has used less than 1% of a core over 300 ms (it has finished with
-  /// what came before), at most `limit` seconds. False if it never settled.
+  /// Waits until the server (the servers together) has used less than 1% of a core over 300 ms
+  /// (it has finished with what came before), at most `limit` seconds. False if it never settled.
   bool wait_server_quiet(double limit = 15) {
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
-    double last = process_cpu_seconds(server_pid_);
+    double last = servers_cpu_seconds();
     while (Clock::now() < deadline) {
       run_for(0.3);
-      const double now = process_cpu_seconds(server_pid_);
+      const double now = servers_cpu_seconds();
       if (now - last <= 0.003) return true;
       last = now;
     }
     return false;
   }
 
-  /// True while the server process exists.
-  bool server_alive() const { return process_cpu_seconds(server_pid_) >= 0; }
+  /// The CPU time of every server, summed, in seconds.
+  double servers_cpu_seconds() const {
+    double sum = 0;
+    for (const pid_t pid : server_pids_) sum += process_cpu_seconds(pid);
+    return sum;
+  }
 
   std::size_t failures = 0;  ///< Connections that failed or were closed by the server.
   std::size_t ready = 0;     ///< Clients that joined the namespace so far.
@@ -352,14 +392,15 @@ class Generator {
 #ifdef SIO_BENCH_TLS
   std::unique_ptr<asio::ssl::context> tls_;
 #endif
-  tcp::endpoint server_;
-  pid_t server_pid_;
+  std::vector<tcp::endpoint> servers_;
+  std::vector<pid_t> server_pids_;
+  pid_t redis_pid_;
   int source_count_;
   int source_index_ = 0;
 };
 
 Client::Client(Generator& gen, std::size_t index)
-    : gen_(gen), socket_(gen.ioc()), index_(index), mask_seed_(static_cast<std::uint32_t>(index * 2654435761u + 1)) {}
+    : gen_(gen), server_(gen.server_for(index)), socket_(gen.ioc()), index_(index), mask_seed_(static_cast<std::uint32_t>(index * 2654435761u + 1)) {}
 
 void Client::start() {
   started = Clock::now();
@@ -377,7 +418,7 @@ void Client::connect(int attempts_left) {
     socket_.bind(tcp::endpoint(gen_.source_address(), 0), ec);
   }
   if (ec) return fail("bind: " + ec.message());
-  socket_.async_connect(gen_.server(), [self = shared_from_this(), attempts_left](const std::error_code& e) {
+  socket_.async_connect(server_, [self = shared_from_this(), attempts_left](const std::error_code& e) {
     if (self->state_ != State::connecting) return;
     if (e == std::errc::address_not_available && attempts_left > 0 && self->gen_.next_source_address()) {
       std::error_code ignored;
@@ -418,7 +459,7 @@ void Client::on_connected() {
              "Connection: Upgrade\r\n"
              "Upgrade: websocket\r\n"
              "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-             "Host: 127.0.0.1:" + std::to_string(gen_.server().port()) + "\r\n\r\n";
+             "Host: 127.0.0.1:" + std::to_string(server_.port()) + "\r\n\r\n";
   flush();
   read();
 }
@@ -665,8 +706,9 @@ using ClientPtr = std::shared_ptr<Client>;
 
 /// Settings of a run, from the command line.
 struct Settings {
-  std::uint16_t port = 0;
-  pid_t server_pid = 0;
+  std::vector<std::uint16_t> ports;  // one server, or several sharing the clients
+  std::vector<pid_t> server_pids;    // theirs, in the same order
+  pid_t redis_pid = 0;               // what carries messages between them, measured apart
   std::string server_name = "server";
   std::vector<std::string> scenarios;
   int source_addresses = 8;
@@ -709,7 +751,7 @@ class ConnectCounter final : public Listener {
 /// Runs the scenarios of one generator invocation against one server.
 class Bench {
  public:
-  explicit Bench(const Settings& s) : s_(s), gen_(s.port, s.server_pid, s.source_addresses, s.tls) {}
+  explicit Bench(const Settings& s) : s_(s), gen_(s.ports, s.server_pids, s.redis_pid, s.source_addresses, s.tls) {}
 
   int run() {
     for (const auto& name : s_.scenarios) {
@@ -827,7 +869,7 @@ class Bench {
       gen_.run_for(0.5);
       gen_.wait_server_quiet();
       if (!check_alive(pool)) return false;
-      const long rss = process_rss_kib(s_.server_pid);
+      const long rss = gen_.server_rss_kib();
       xs.push_back(static_cast<double>(pool.size()));
       ys.push_back(static_cast<double>(rss));
       if (points.size() > 1) points += ',';
@@ -1070,7 +1112,8 @@ class Bench {
       const std::size_t repeats = std::max<std::size_t>(1, (s_.burst_target + per_burst - 1) / per_burst);
       std::vector<std::uint64_t> before(pool.size());
       for (std::size_t i = 0; i < pool.size(); ++i) before[i] = pool[i]->bcasts;
-      double elapsed = 0, server_cpu = 0, self_cpu = 0;
+      double elapsed = 0, server_cpu = 0, self_cpu = 0, redis_cpu = 0;
+      std::vector<double> each_server(gen_.server_count());
       for (std::size_t r = 0; r < repeats; ++r) {
         const Sample a = gen_.sample();
         Clock::time_point last;
@@ -1080,6 +1123,8 @@ class Bench {
         elapsed += seconds_between(a.time, last);
         server_cpu += b.server_cpu - a.server_cpu;
         self_cpu += b.self_cpu - a.self_cpu;
+        redis_cpu += b.redis_cpu - a.redis_cpu;
+        for (std::size_t k = 0; k < each_server.size(); ++k) each_server[k] += b.each_server[k] - a.each_server[k];
         gen_.wait_server_quiet(5);
       }
       // Every message to every receiver, exactly once, intact: or the run is void.
@@ -1090,8 +1135,8 @@ class Bench {
         if (pool[i]->bad_bcasts) return error("receiver " + std::to_string(i) + " got a message of the wrong size");
       }
       const double deliveries = static_cast<double>(repeats * per_burst);
-      JsonLine("burst")
-          .add("server", s_.server_name)
+      JsonLine line("burst");
+      line.add("server", s_.server_name)
           .add("receivers", pool.size())
           .add("size", size)
           .add("messages", s_.burst_messages)
@@ -1101,10 +1146,28 @@ class Bench {
           .add("server_cpu_us_per_delivery", server_cpu * 1e6 / deliveries)
           .add("server_cpu_pct", server_cpu * 100 / elapsed)
           .add("load_cpu_pct", self_cpu * 100 / elapsed)
-          .add("all_arrived", 1)
-          .print();
+          .add("all_arrived", 1);
+      add_across_servers(line, each_server, redis_cpu, deliveries, elapsed);
+      line.print();
     }
     return true;
+  }
+
+  /// Across servers, what each one and the broker spent on `deliveries` in `elapsed` seconds
+  /// (nothing with one server, so that its lines stay as they were).
+  void add_across_servers(JsonLine& line, const std::vector<double>& each_server, double redis_cpu, double deliveries,
+                          double elapsed) const {
+    if (gen_.server_count() > 1) {
+      std::string each = "[";
+      for (const double cpu : each_server) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%.6g", each.size() > 1 ? "," : "", cpu * 1e6 / deliveries);
+        each += buf;
+      }
+      line.add("servers", gen_.server_count()).add_raw("server_cpu_us_per_delivery_each", each + "]");
+    }
+    if (gen_.has_redis())
+      line.add("redis_cpu_us_per_delivery", redis_cpu * 1e6 / deliveries).add("redis_cpu_pct", redis_cpu * 100 / elapsed);
   }
 
   bool broadcast_latency(std::vector<ClientPtr>& pool, Arrivals& arrivals) {
@@ -1120,13 +1183,14 @@ class Bench {
         return error("a broadcast did not reach every receiver");
       if (i >= warmup) times.push_back(seconds_between(sent, Clock::now()));
     }
-    JsonLine("bcast_latency")
-        .add("server", s_.server_name)
+    JsonLine line("bcast_latency");
+    line.add("server", s_.server_name)
         .add("receivers", pool.size())
         .add("samples", times.size())
         .add("last_p50_ms", quantile(times, 0.5) * 1e3)
-        .add("last_p99_ms", quantile(times, 0.99) * 1e3)
-        .print();
+        .add("last_p99_ms", quantile(times, 0.99) * 1e3);
+    if (gen_.server_count() > 1) line.add("servers", gen_.server_count());
+    line.print();
     return true;
   }
 
@@ -1171,7 +1235,7 @@ class Bench {
     for (auto& c : pool) c->expected_bcast_size = frame_size;
     paused->expected_bcast_size = frame_size;
     gen_.wait_server_quiet();
-    const long rss_before = process_rss_kib(gen_.server_pid());
+    const long rss_before = gen_.server_rss_kib();
     paused->pause_reading();
     const std::uint64_t paused_before = paused->bcasts;
     const std::size_t batch = 100;
@@ -1179,7 +1243,7 @@ class Bench {
       if (!burst_once(pool, arrivals, s_.slow_size, std::min(batch, s_.slow_messages - sent), nullptr)) return false;
     }
     gen_.wait_server_quiet(5);
-    const long rss_held = process_rss_kib(gen_.server_pid());
+    const long rss_held = gen_.server_rss_kib();
     // Reads again: a server that kept everything delivers it; one that bounded it has closed.
     paused->resume_reading();
     const std::uint64_t all = paused_before + s_.slow_messages;
@@ -1263,7 +1327,7 @@ class Bench {
       }
       gen_.run_for(1.0);
       if (second % 10 == 9) {
-        rss.emplace_back(seconds_between(began, Clock::now()), process_rss_kib(gen_.server_pid()));
+        rss.emplace_back(seconds_between(began, Clock::now()), gen_.server_rss_kib());
         std::fprintf(stderr, "load: %s: soak: %zu s, RSS %ld KiB, %zu acks awaited, %zu closed by the server\n",
                      s_.server_name.c_str(), second + 1, rss.back().second, listener.outstanding.size(),
                      listener.server_closed);
@@ -1325,6 +1389,7 @@ std::vector<std::size_t> parse_list(const std::string& s) {
 int usage() {
   std::fprintf(stderr,
                "usage: sio_bench_load --port P --server-pid PID --scenarios memory,storm,latency,throughput,broadcast,slow,soak\n"
+               "  (across servers: --port P1,P2 --server-pid PID1,PID2 [--redis-pid PID])\n"
                "  [--name NAME] [--sources N] [--in-flight N] [--storm 1000,5000] [--memory 0,1000,...]\n"
                "  [--hold-pings] [--ping-interval S] [--latency-samples N] [--latency-warmup N] [--latency-idle N]\n"
                "  [--throughput-clients N] [--throughput-seconds S] [--burst-receivers 500,5000]\n"
@@ -1346,8 +1411,11 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
         return argv[++i];
       };
-      if (a == "--port") s.port = static_cast<std::uint16_t>(std::stoul(value()));
-      else if (a == "--server-pid") s.server_pid = static_cast<pid_t>(std::stol(value()));
+      if (a == "--port") {
+        for (const std::size_t p : parse_list(value())) s.ports.push_back(static_cast<std::uint16_t>(p));
+      } else if (a == "--server-pid") {
+        for (const std::size_t p : parse_list(value())) s.server_pids.push_back(static_cast<pid_t>(p));
+      } else if (a == "--redis-pid") s.redis_pid = static_cast<pid_t>(std::stol(value()));
       else if (a == "--name") s.server_name = value();
       else if (a == "--scenarios") {
         std::stringstream in(value());
@@ -1384,7 +1452,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sio_bench_load: %s\n", e.what());
     return usage();
   }
-  if (s.port == 0 || s.server_pid <= 0 || s.scenarios.empty()) return usage();
+  if (s.ports.empty() || s.ports.size() != s.server_pids.size() || s.scenarios.empty()) return usage();
+  for (std::size_t i = 0; i < s.ports.size(); ++i)
+    if (s.ports[i] == 0 || s.server_pids[i] <= 0) return usage();
   if (s.source_addresses < 1 || s.source_addresses > 250) return usage();
 #ifndef SIO_BENCH_TLS
   if (s.tls) {

@@ -4,14 +4,19 @@
 // ratios and the issue's targets. Writes results.json, table.md, rss.dat and rss.png to --out.
 // The idle memory of sio and Node is also measured over TLS (variants "sio+tls", "node+tls")
 // with a self-signed certificate made for the run, where the binaries were built with TLS.
+// Across servers (variants "sio+redis", "node+redis"): the broadcast scenario with its receivers
+// split between two servers of the same kind joined through a redis-server of the run's own,
+// where redis-server is installed (and, for sio, the binaries were built with sio::redis).
 //
 // Usage: node run.js --bin DIR [--quick] [--rounds N] [--servers sio,node,raw] [--out DIR]
 //                    [--read-buffer BYTES] [--server-cpu N] [--load-cpu N] [--sched rt|nice|none]
+//                    [--no-redis]
 //        node run.js --from results.json [--out DIR]   (prints a saved run's table again)
 'use strict';
 
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
+const net = require('net');
 const os = require('os');
 const path = require('path');
 
@@ -20,7 +25,7 @@ const here = __dirname;
 // ---- settings --------------------------------------------------------------------------------
 
 const args = { quick: false, rounds: null, servers: ['sio', 'node', 'raw'], out: null, bin: null, readBuffer: null,
-  serverCpu: 0, loadCpu: 1, sched: null, from: null };
+  serverCpu: 0, loadCpu: 1, sched: null, from: null, redis: true };
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; ++i) {
@@ -39,6 +44,7 @@ const args = { quick: false, rounds: null, servers: ['sio', 'node', 'raw'], out:
       case '--load-cpu': args.loadCpu = Number(next()); break;
       case '--sched': args.sched = next(); break;
       case '--from': args.from = path.resolve(next()); break;
+      case '--no-redis': args.redis = false; break;
       default:
         console.error(`run.js: unknown argument ${a[i]}`);
         process.exit(2);
@@ -68,6 +74,11 @@ const plan = args.quick ? {
     '--throughput-clients', '20', '--throughput-seconds', '1', '--burst-receivers', '50,200',
     '--burst-target', '10000', '--bcast-latency-receivers', '100', '--bcast-latency-samples', '50', '--timeout', '30'],
   slow: ['--slow-receivers', '5', '--slow-messages', '1000', '--timeout', '30'],
+  // The broadcast scenario again, its receivers split between two servers: in the full run with
+  // the single server's burst sizes and latency set, so that the two read side by side; here the
+  // larger burst alone, which is enough to check that every message crosses.
+  cross: ['--burst-receivers', '200', '--burst-target', '10000', '--bcast-latency-receivers', '100',
+    '--bcast-latency-samples', '50', '--timeout', '30'], crossReceivers: [200],
   idleLabel: 100, memoryTop: 1000, stormSizes: [200], burstReceivers: [50, 200], bcastReceivers: 100,
   slowReceivers: 5, slowMessages: 1000,
 } : {
@@ -79,6 +90,8 @@ const plan = args.quick ? {
     '--throughput-clients', '100', '--throughput-seconds', '5', '--burst-receivers', '500,5000',
     '--burst-target', '500000', '--bcast-latency-receivers', '1000', '--bcast-latency-samples', '200'],
   slow: ['--slow-receivers', '20', '--slow-messages', '10000'],
+  cross: ['--burst-receivers', '500,5000', '--burst-target', '500000', '--bcast-latency-receivers', '1000',
+    '--bcast-latency-samples', '200'], crossReceivers: [500, 5000],
   idleLabel: 1000, memoryTop: 19000, stormSizes: [1000, 5000], burstReceivers: [500, 5000], bcastReceivers: 1000,
   slowReceivers: 20, slowMessages: 10000,
 };
@@ -124,22 +137,30 @@ function pinned(cpu, argv) {
 let tlsFiles = null;
 
 const overTls = (variant) => variant.endsWith('+tls');
+const overRedis = (variant) => variant.endsWith('+redis');
 
-function serverCommand(variant) {
+/// The command of a server; `redisUrl` for a "+redis" variant.
+function serverCommand(variant, redisUrl) {
   // "sio@4k": sio with a 4 KiB read buffer per connection (the idle-memory variant; 1 KiB is the default).
   // "sio@mt": sio with two I/O threads, two servers sharing the port (SO_REUSEPORT).
   // "sio+tls", "node+tls": over TLS (HTTPS and WSS), with the run's certificate.
-  const [name, buffer] = variant.replace(/\+tls$/, '').split('@');
+  // "sio+redis", "node+redis": one server of a cluster joined through the Redis at `redisUrl`.
+  const [name, buffer] = variant.replace(/\+(tls|redis)$/, '').split('@');
   const common = ['--port', '0', '--address', '127.0.0.1', '--ping-interval', String(plan.pingInterval),
     '--ping-timeout', String(plan.pingTimeout)];
   if (overTls(variant)) {
     if (name === 'raw') throw new Error('the raw server has no TLS');
     common.push('--tls-cert', tlsFiles.cert, '--tls-key', tlsFiles.key);
   }
+  if (overRedis(variant)) {
+    if (name === 'raw') throw new Error('the raw server has no adapter');
+    common.push('--redis', redisUrl);
+  }
   const bytes = buffer === '4k' ? 4096 : args.readBuffer;
   const rb = bytes ? ['--read-buffer', String(bytes)] : [];
+  const sioProgram = overTls(variant) ? 'sio_bench_server_tls' : overRedis(variant) ? 'sio_bench_server_redis' : 'sio_bench_server';
   switch (name) {
-    case 'sio': return [path.join(args.bin, overTls(variant) ? 'sio_bench_server_tls' : 'sio_bench_server'), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
+    case 'sio': return [path.join(args.bin, sioProgram), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
     case 'raw': return [path.join(args.bin, 'raw_ws_server'), ...common, ...rb];
     case 'node': return [process.execPath, path.join(here, 'node_server.js'), ...common];
     default: throw new Error(`unknown server ${name}`);
@@ -147,8 +168,12 @@ function serverCommand(variant) {
 }
 
 /// Starts a server and resolves with { child, port } once it prints "listening <port>".
-function startServer(name) {
-  const argv = pinned(args.serverCpu, serverCommand(name));
+function startServer(name, redisUrl) {
+  return startProcess(name, pinned(args.serverCpu, serverCommand(name, redisUrl)), /listening (\d+)/, (m) => Number(m[1]));
+}
+
+/// Starts `argv` and resolves with { child, port: portOf(match) } once its output matches `ready`.
+function startProcess(name, argv, ready, portOf) {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: here });
   children.add(child);
   let output = '';
@@ -159,10 +184,10 @@ function startServer(name) {
     }, 30000);
     const onData = (d) => {
       output += d;
-      const m = /listening (\d+)/.exec(output);
+      const m = ready.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, port: Number(m[1]) });
+        resolve({ child, port: portOf(m) });
       }
     };
     child.stdout.on('data', onData);
@@ -189,10 +214,14 @@ function stopServer(child) {
   });
 }
 
-/// Runs the generator against a started server; resolves with its JSON lines.
-function runLoad(name, server, scenarioArgs) {
-  const argv = pinned(args.loadCpu, [path.join(args.bin, 'sio_bench_load'), '--port', String(server.port),
-    '--server-pid', String(server.child.pid), '--name', name,
+/// Runs the generator against a started server, or several (an array: the clients are spread over
+/// them, the first is asked for the broadcasts); resolves with its JSON lines. `redis`: the
+/// redis-server between them, whose CPU the generator reports apart.
+function runLoad(name, server, scenarioArgs, redis = null) {
+  const servers = Array.isArray(server) ? server : [server];
+  const argv = pinned(args.loadCpu, [path.join(args.bin, 'sio_bench_load'), '--port', servers.map((s) => s.port).join(','),
+    '--server-pid', servers.map((s) => s.child.pid).join(','), ...(redis ? ['--redis-pid', String(redis.child.pid)] : []),
+    '--name', name,
     '--ping-interval', String(plan.pingInterval / 1000), ...(overTls(name) ? ['--tls'] : []), ...scenarioArgs]);
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -234,6 +263,79 @@ async function session(name, scenarioArgs) {
   }
 }
 
+/// A port of 127.0.0.1 that nothing listens on now (the kernel's pick).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/// The redis-server program, or null where it is not installed.
+function findRedisServer() {
+  for (const dir of (process.env.PATH || '').split(':').filter(Boolean)) {
+    const program = path.join(dir, 'redis-server');
+    try {
+      fs.accessSync(program, fs.constants.X_OK);
+      return program;
+    } catch (_) { /* not here */ }
+  }
+  return null;
+}
+const redisServer = findRedisServer();
+
+/// Starts a redis-server of the run's own: on 127.0.0.1 and a free port, pinned beside the load
+/// generator, saving nothing, its working directory under --out. Resolves with { child, port }.
+async function startRedis() {
+  const dir = path.join(args.out, 'redis');
+  fs.mkdirSync(dir, { recursive: true });
+  let last;
+  // A free port may be taken between the pick and the bind: pick again, a few times.
+  for (let attempt = 0; attempt < 5; ++attempt) {
+    const port = await freePort();
+    const argv = pinned(args.loadCpu, [redisServer, '--port', String(port), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no', '--protected-mode', 'no', '--dir', dir]);
+    try {
+      return await startProcess('redis-server', argv, /Ready to accept connections/, () => port);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/// The broadcast scenario across a pair of `name` servers ("sio+redis", "node+redis") joined
+/// through a redis-server of their own; the generator spreads its receivers over both.
+async function crossSession(name) {
+  let redis;
+  const servers = [];
+  try {
+    redis = await startRedis();
+    const url = `redis://127.0.0.1:${redis.port}`;
+    for (let i = 0; i < 2; ++i) servers.push(await startServer(name, url));
+  } catch (e) {
+    failures.push(`${name}: ${e.message}`);
+    await Promise.all(servers.map((s) => stopServer(s.child)));
+    if (redis) await stopServer(redis.child);
+    return;
+  }
+  try {
+    const { code, lines } = await runLoad(name, servers, ['--scenarios', 'broadcast', ...plan.cross], redis);
+    for (const l of lines) {
+      if (l.scenario === 'error') failures.push(`${name}: ${l.failed}: ${l.message}`);
+      else (results[name] ??= []).push(l);
+    }
+    if (code !== 0 && !lines.some((l) => l.scenario === 'error')) failures.push(`${name}: the load generator exited with ${code}`);
+  } finally {
+    await Promise.all(servers.map((s) => stopServer(s.child)));
+    await stopServer(redis.child);
+  }
+}
+
 /// Makes the run's self-signed certificate with sio_bench_server_tls (no `openssl` program
 /// needed). Sets tlsFiles, or leaves it null when the benchmark was built without TLS (no
 /// sio_bench_server_tls: no sio::tls, or no OpenSSL).
@@ -251,13 +353,38 @@ function makeCertificate(note) {
   else failures.push(`the TLS certificate: ${r.error ? r.error.message : r.stderr.trim()}`);
 }
 
+/// Which servers run across two servers through Redis: sio and Node, where redis-server is installed
+/// and (for sio) sio_bench_server_redis was built; says why when some cannot.
+function planCross(note) {
+  const wanted = args.servers.filter((s) => s === 'sio' || s === 'node');
+  if (!wanted.length) return [];
+  if (!args.redis) {
+    note('no runs across two servers (--no-redis)');
+    return [];
+  }
+  if (!redisServer) {
+    note('no runs across two servers: redis-server is not installed (scripts/setup-deps installs it)');
+    return [];
+  }
+  if (wanted.includes('sio') && !fs.existsSync(path.join(args.bin, 'sio_bench_server_redis'))) {
+    note('no sio pair across two servers: the benchmark was built without sio::redis (no hiredis, no sio_bench_server_redis)');
+    return wanted.filter((s) => s !== 'sio');
+  }
+  return wanted;
+}
+
 async function main() {
   fs.mkdirSync(args.out, { recursive: true });
   const started = Date.now();
   const note = (s) => process.stderr.write(`run: ${s}\n`);
   const tlsServers = args.servers.filter((s) => s === 'sio' || s === 'node');
   if (tlsServers.length) makeCertificate(note);
+  const crossServers = planCross(note);
   note(`${plan.rounds} round(s) of ${args.servers.join(', ')}; servers on CPU ${pin ? args.serverCpu : '(any)'}, load on CPU ${pin ? args.loadCpu : '(any)'}; scheduling: ${args.sched}`);
+  if (crossServers.length) {
+    note(`across two servers: ${crossServers.join(', ')}, both servers of a pair on CPU ${pin ? args.serverCpu : '(any)'}, ` +
+      `the load and redis-server on CPU ${pin ? args.loadCpu : '(any)'}`);
+  }
   for (let round = 0; round < plan.rounds; ++round) {
     // Interleaved: each round starts with the next server, so drift hits all of them alike.
     const order = args.servers.map((_, i) => args.servers[(i + round) % args.servers.length]);
@@ -271,6 +398,11 @@ async function main() {
       await session(name, ['--scenarios', 'storm,latency,throughput,broadcast', ...plan.main]);
       // On a fresh process, so that what the server holds for the paused client shows alone.
       await session(name, ['--scenarios', 'slow', ...plan.slow]);
+    }
+    // Across two servers, each round, in the round's order.
+    for (const name of order.filter((s) => crossServers.includes(s))) {
+      note(`round ${round + 1}/${plan.rounds}: two ${name} servers through Redis`);
+      await crossSession(`${name}+redis`);
     }
     if (round === 0 && tlsFiles) {
       // Idle memory over TLS, once, on fresh processes; in the full run sio holds its clients
@@ -408,6 +540,22 @@ function report(minutes) {
   row('server RSS growth while it does not read (KiB)', 'slow', {}, 'rss_growth_kib');
   row('the paused client disconnected by the server (1 = yes)', 'slow', {}, 'slow_disconnected', null);
   row('broadcasts it gets once it reads again', 'slow', {}, 'slow_received', null);
+  if (Object.keys(results).some(overRedis)) {
+    section(`Across two servers through Redis (receivers split; broadcasts asked of the first)`);
+    const pair = (label, scenario, where, field, higherBetter = false) =>
+      row(label, scenario, where, field, higherBetter, false, '+redis');
+    for (const r of plan.crossReceivers) {
+      for (const size of [100, 1000]) {
+        const w = { receivers: r, size };
+        pair(`${r} × ${size} B: delivered/s`, 'burst', w, 'delivered_per_s', true);
+        pair(`${r} × ${size} B: both servers' CPU per delivery (µs)`, 'burst', w, 'server_cpu_us_per_delivery');
+        pair(`${r} × ${size} B: redis-server CPU per delivery (µs)`, 'burst', w, 'redis_cpu_us_per_delivery', null);
+        pair(`${r} × ${size} B: load generator CPU (%)`, 'burst', w, 'load_cpu_pct', null);
+      }
+    }
+    pair(`time to the last of ${plan.bcastReceivers} receivers: p50 (ms)`, 'bcast_latency', {}, 'last_p50_ms');
+    pair(`time to the last of ${plan.bcastReceivers} receivers: p99 (ms)`, 'bcast_latency', {}, 'last_p99_ms');
+  }
   if (!args.quick && has('sio')) {
     // One round; Node and the raw server have no such run ("—").
     section('Multi-thread: sio with two I/O threads sharing the port (SO_REUSEPORT), on the same one CPU');
@@ -510,6 +658,11 @@ function report(minutes) {
   const rev = spawnSync('git', ['-C', here, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
   const commit = rev.status === 0 ? `sio ${rev.stdout.trim()}; ` : '';
   let setup = `${commit}server on CPU ${args.serverCpu}, load generator on CPU ${args.loadCpu}, scheduling: ${args.sched}`;
+  if (Object.keys(results).some(overRedis)) {
+    const version = redisServer ? spawnSync(redisServer, ['--version'], { encoding: 'utf8' }).stdout : '';
+    const v = /v=(\S+)/.exec(version || '');
+    setup += `; across two servers: both on CPU ${args.serverCpu}, load generator and redis-server${v ? ` ${v[1]}` : ''} on CPU ${args.loadCpu}`;
+  }
   let stamp = new Date().toISOString();
   if (savedRun) ({ machine, setup, stamp } = savedRun);
   console.log(`\n${args.quick ? 'quick' : 'full'} run, ${plan.rounds} round(s), medians; ${minutes.toFixed(1)} min\n${machine}\n${setup}`);

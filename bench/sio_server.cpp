@@ -11,10 +11,18 @@
 // tls_from_files()'s defaults) instead of HTTP and WS. sio_bench_server, without OpenSSL,
 // refuses those options.
 //
+// sio_bench_server_redis is the same program linked with sio::redis (SIO_BENCH_REDIS defined):
+// with --redis URL it joins the servers of a Redis cluster (sio::redis::Cluster, default options)
+// as one of them, so that its "broadcast" (io.emit, through the adapter) reaches the clients of
+// the others too, and theirs its own. One I/O thread then. The others refuse --redis.
+//
 // Usage: sio_bench_server [--port P] [--address A] [--read-buffer BYTES]
 //                         [--ping-interval MS] [--ping-timeout MS] [--threads N]
 //        sio_bench_server_tls [the same] [--tls-cert FILE --tls-key FILE]
-// Prints "listening <port>" once it accepts connections; SIGTERM or SIGINT stops it.
+//        sio_bench_server_redis [the same as sio_bench_server] [--redis redis://HOST:PORT]
+// Prints "listening <port>" once it accepts connections (and, with --redis, once Redis has
+// confirmed its subscriptions: nothing the others broadcast is missed from then on); SIGTERM or
+// SIGINT stops it.
 //        sio_bench_server_tls --write-test-certificate CERT_FILE KEY_FILE
 // Writes a fresh self-signed certificate for 127.0.0.1 and its key (PEM) and exits: the one
 // bench/run serves both sio and Node with, made here so that no `openssl` program is needed.
@@ -25,6 +33,9 @@
 
 #include "test_certificate.hpp"
 #endif
+#ifdef SIO_BENCH_REDIS
+#include <sio/redis/adapter.hpp>
+#endif
 
 #include <asio/signal_set.hpp>
 
@@ -32,6 +43,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -57,16 +69,69 @@ std::unique_ptr<sio::transport::websocketpp> make_transport(asio::io_context& io
 #endif
 }
 
+#ifdef SIO_BENCH_REDIS
+/// The Redis cluster the server joins, on `ioc`; null without a URL.
+std::unique_ptr<sio::redis::Cluster> make_cluster(asio::io_context& ioc, const std::string& url) {
+  if (url.empty()) return nullptr;
+  sio::redis::ClusterOptions options;
+  if (!sio::redis::parse_url(url, options.redis)) throw std::invalid_argument("--redis: not a redis:// URL: " + url);
+  options.logger = [](sio::LogLevel level, std::string_view msg) {
+    if (level == sio::LogLevel::debug) return;
+    std::fprintf(stderr, "redis: %.*s\n", static_cast<int>(msg.size()), msg.data());
+  };
+  return std::make_unique<sio::redis::Cluster>(ioc, std::move(options));
+}
+#endif
+
 /// The server of one I/O thread.
 struct Loop {
   Loop(const sio::transport::WebsocketppOptions& transport_options, const sio::ServerOptions& options,
-       const TlsFiles& tls)
+       const TlsFiles& tls, [[maybe_unused]] const std::string& redis_url)
       : ioc(1),  // a concurrency hint of 1: the io_context runs on one thread and can skip its locking
+#ifdef SIO_BENCH_REDIS
+        cluster(make_cluster(ioc, redis_url)),
+#endif
         transport(make_transport(ioc, tls, transport_options)),
-        io(*transport, options) {}
+        io(*transport, with_adapter(options)) {
+  }
   asio::io_context ioc;
+#ifdef SIO_BENCH_REDIS
+  std::unique_ptr<sio::redis::Cluster> cluster;  // before io: the server's adapter comes from it
+#endif
   std::unique_ptr<sio::transport::websocketpp> transport;
   sio::Server<sio::transport::websocketpp> io;
+
+  /// Calls `ready` once the server may announce itself: at once, or with a cluster once Redis has
+  /// confirmed its subscriptions.
+  void when_ready(std::function<void()> ready) {
+#ifdef SIO_BENCH_REDIS
+    if (cluster) {
+      cluster->on_state([ready = std::move(ready), told = false](bool up) mutable {
+        if (!up || told) return;
+        told = true;
+        ready();
+      });
+      return;
+    }
+#endif
+    ready();
+  }
+  /// Stops serving and leaves the cluster.
+  void close() {
+    io.close();
+    transport->close();
+#ifdef SIO_BENCH_REDIS
+    if (cluster) cluster->close();
+#endif
+  }
+
+ private:
+  sio::ServerOptions with_adapter(sio::ServerOptions options) const {
+#ifdef SIO_BENCH_REDIS
+    if (cluster) options.adapter = cluster->adapter();
+#endif
+    return options;
+  }
 };
 
 /// The contract on one server.
@@ -99,7 +164,7 @@ int serve_group(std::size_t threads, std::uint16_t port, const std::string& addr
 int usage(const char* program) {
   std::fprintf(stderr,
                "usage: %s [--port P] [--address A] [--read-buffer BYTES] [--ping-interval MS] [--ping-timeout MS] "
-               "[--threads N] [--tls-cert FILE --tls-key FILE]\n"
+               "[--threads N] [--tls-cert FILE --tls-key FILE] [--redis URL]\n"
                "       %s --write-test-certificate CERT_FILE KEY_FILE\n",
                program, program);
   return 2;
@@ -127,6 +192,7 @@ int main(int argc, char** argv) {
   TlsFiles tls;
   std::string address = "127.0.0.1";
   int threads = 1;
+  std::string redis_url;
   sio::transport::WebsocketppOptions transport_options;
   sio::ServerOptions options;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -140,6 +206,7 @@ int main(int argc, char** argv) {
     else if (a == "--threads") threads = std::max(1, std::atoi(v));
     else if (a == "--tls-cert") tls.cert = v;
     else if (a == "--tls-key") tls.key = v;
+    else if (a == "--redis") redis_url = v;
     else return usage(argv[0]);
   }
   if (tls.cert.empty() != tls.key.empty()) {
@@ -152,6 +219,17 @@ int main(int argc, char** argv) {
     return 2;
   }
 #endif
+#ifndef SIO_BENCH_REDIS
+  if (!redis_url.empty()) {
+    std::fprintf(stderr, "%s: built without Redis: --redis is sio_bench_server_redis's (built with sio::redis)\n", argv[0]);
+    return 2;
+  }
+#endif
+  if (!redis_url.empty() && threads > 1) {
+    // Each loop would publish every broadcast again: one server of the cluster, one thread.
+    std::fprintf(stderr, "%s: --redis takes one I/O thread (no --threads)\n", argv[0]);
+    return 2;
+  }
   if (threads > 1) {
     if (!tls.cert.empty()) {
       std::fprintf(stderr, "%s: --threads serves plain HTTP only (its group routes requests by their first line)\n", argv[0]);
@@ -162,9 +240,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<Loop> loop;
   try {
-    loop = std::make_unique<Loop>(transport_options, options, tls);
+    loop = std::make_unique<Loop>(transport_options, options, tls, redis_url);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s\n", e.what());  // a certificate or key that cannot be used
+    std::fprintf(stderr, "%s\n", e.what());  // a certificate or key that cannot be used, a bad URL
     return 1;
   }
   serve(loop->io);
@@ -172,13 +250,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), static_cast<unsigned>(port), ec.message().c_str());
     return 1;
   }
-  std::printf("listening %u\n", static_cast<unsigned>(loop->transport->local_port()));
-  std::fflush(stdout);
+  const unsigned bound = loop->transport->local_port();
+  loop->when_ready([bound] {
+    std::printf("listening %u\n", bound);
+    std::fflush(stdout);
+  });
 
   asio::signal_set signals(loop->ioc, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code, int) {
-    loop->io.close();
-    loop->transport->close();
+    loop->close();
     loop->ioc.stop();
   });
   loop->ioc.run();
