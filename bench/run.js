@@ -143,6 +143,8 @@ const overRedis = (variant) => variant.endsWith('+redis');
 function serverCommand(variant, redisUrl) {
   // "sio@4k": sio with a 4 KiB read buffer per connection (the idle-memory variant; 1 KiB is the default).
   // "sio@mt": sio with two I/O threads, two servers sharing the port (SO_REUSEPORT).
+  // "sio@wide1", "sio@wide2": sio with one and two I/O threads, free to run on every core, as
+  // the load generator is (the scaling run; see cpuOf()).
   // "sio+tls", "node+tls": over TLS (HTTPS and WSS), with the run's certificate.
   // "sio+redis", "node+redis": one server of a cluster joined through the Redis at `redisUrl`.
   const [name, buffer] = variant.replace(/\+(tls|redis)$/, '').split('@');
@@ -160,16 +162,25 @@ function serverCommand(variant, redisUrl) {
   const rb = bytes ? ['--read-buffer', String(bytes)] : [];
   const sioProgram = overTls(variant) ? 'sio_bench_server_tls' : overRedis(variant) ? 'sio_bench_server_redis' : 'sio_bench_server';
   switch (name) {
-    case 'sio': return [path.join(args.bin, sioProgram), ...common, ...rb, ...(buffer === 'mt' ? ['--threads', '2'] : [])];
+    case 'sio': return [path.join(args.bin, sioProgram), ...common, ...rb,
+      ...(buffer === 'mt' || buffer === 'wide2' ? ['--threads', '2'] : [])];
     case 'raw': return [path.join(args.bin, 'raw_ws_server'), ...common, ...rb];
     case 'node': return [process.execPath, path.join(here, 'node_server.js'), ...common];
     default: throw new Error(`unknown server ${name}`);
   }
 }
 
+/// The CPUs of the server (or, with `load`, of the generator) of variant `name`: its own core,
+/// or every core for the scaling run ("@wide"), where one and two I/O threads may use both cores
+/// of this machine and share them with the generator.
+function cpuOf(name, load = false) {
+  if (name.includes('@wide')) return `0-${cpus - 1}`;
+  return load ? args.loadCpu : args.serverCpu;
+}
+
 /// Starts a server and resolves with { child, port } once it prints "listening <port>".
 function startServer(name, redisUrl) {
-  return startProcess(name, pinned(args.serverCpu, serverCommand(name, redisUrl)), /listening (\d+)/, (m) => Number(m[1]));
+  return startProcess(name, pinned(cpuOf(name), serverCommand(name, redisUrl)), /listening (\d+)/, (m) => Number(m[1]));
 }
 
 /// Starts `argv` and resolves with { child, port: portOf(match) } once its output matches `ready`.
@@ -219,7 +230,7 @@ function stopServer(child) {
 /// redis-server between them, whose CPU the generator reports apart.
 function runLoad(name, server, scenarioArgs, redis = null) {
   const servers = Array.isArray(server) ? server : [server];
-  const argv = pinned(args.loadCpu, [path.join(args.bin, 'sio_bench_load'), '--port', servers.map((s) => s.port).join(','),
+  const argv = pinned(cpuOf(name, true), [path.join(args.bin, 'sio_bench_load'), '--port', servers.map((s) => s.port).join(','),
     '--server-pid', servers.map((s) => s.child.pid).join(','), ...(redis ? ['--redis-pid', String(redis.child.pid)] : []),
     '--name', name,
     '--ping-interval', String(plan.pingInterval / 1000), ...(overTls(name) ? ['--tls'] : []), ...scenarioArgs]);
@@ -430,6 +441,11 @@ async function main() {
       if (args.servers.includes('sio')) {
         note(`round 1/${plan.rounds}: sio with two I/O threads`);
         await session('sio@mt', ['--scenarios', 'storm,throughput,broadcast', ...plan.main]);
+        // Scaling: one and two I/O threads, every process free to use both cores.
+        for (const v of ['sio@wide1', 'sio@wide2']) {
+          note(`round 1/${plan.rounds}: ${v === 'sio@wide1' ? 'one I/O thread' : 'two I/O threads'} on both cores`);
+          await session(v, ['--scenarios', 'throughput,broadcast', ...plan.main]);
+        }
       }
     }
   }
@@ -570,6 +586,19 @@ function report(minutes) {
       }
     }
     mt(`broadcast latency p99 (ms)`, 'bcast_latency', {}, 'last_p99_ms');
+
+    // One round; the server and the generator share both cores, so this shows what a second
+    // thread gains on this machine, with the generator taking its part of the same two cores.
+    section('Scaling: sio with 1 and with 2 I/O threads, server and load generator on both cores');
+    for (const [variant, threads] of [['@wide1', 1], ['@wide2', 2]]) {
+      const w = (label, scenario, where, field, higherBetter = false) =>
+        row(`${threads} thread${threads > 1 ? 's' : ''}: ${label}`, scenario, where, field, higherBetter, false, variant);
+      w('acks/s', 'throughput', {}, 'acks_per_s', true);
+      for (const r of plan.burstReceivers) {
+        for (const size of [100, 1000]) w(`${r} × ${size} B: delivered/s`, 'burst', { receivers: r, size }, 'delivered_per_s', true);
+      }
+      w('broadcast latency p99 (ms)', 'bcast_latency', {}, 'last_p99_ms');
+    }
   }
 
   const ratio = (r, a, b) => {
