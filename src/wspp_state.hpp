@@ -528,7 +528,7 @@ class State final : public websocketpp::impl, public StateBase {
     data(*con).phase = ConnectionData::Phase::routing;
     auto head = std::make_shared<Head>(con, ioc_);
     // A client that has not sent its first line within header_timeout is let go, as websocketpp
-    // lets go of one that has not sent its headers: cancelling the read ends it.
+    // lets go of one that has not sent its headers: closing its socket ends the read.
     head->deadline.expires_after(options_.header_timeout);
     head->deadline.async_wait([head](const std::error_code& ec) {
       if (ec) return;
